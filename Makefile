@@ -1,0 +1,38 @@
+# `make demo` and `make test` build .venv on a fresh machine.
+# torch==2.13.0 goes in first: it is the CPU wheel on this machine's disk, and
+# anything that pulls torch in later would otherwise fetch GBs of CUDA.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup demo test eval calibrate bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/copydesk demo --out copydesk-demo
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+eval: setup
+	$(BIN)/python scripts/evaluate.py
+
+calibrate: setup
+	$(BIN)/python scripts/calibrate_alignment.py
+
+bench: setup
+	$(BIN)/python benchmarks/bench_compare.py
+
+clean:
+	rm -rf $(VENV) copydesk-demo .pytest_cache

@@ -1,0 +1,161 @@
+"""Align derived sentences to source sentences.
+
+Score = (1 - anchor_weight) * cosine of sentence embeddings
++ anchor_weight * anchor overlap (shared numbers, names, rare words).
+Datelines ("VELMORA, March 15 (Meridian Wire) -") are left out of what is
+embedded: they carry no claim and dilute the lede's vector. A derived sentence is backed when its
+best score reaches the calibrated `match_threshold`. Two refinements:
+
+- merge: one derived sentence retelling two source sentences. The embedding
+  of two sentences read together is close to the token-weighted mean of
+  their mean-pooled embeddings, so we score the derived sentence against
+  that mean; if it beats the best single source by `merge_gain`, both join.
+- split: one source sentence retold as two adjacent derived sentences. The
+  pair's weighted mean is scored against the source the first one matched;
+  the second joins the group when that beats the first alone by `merge_gain`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from copydesk.align import anchors as anchor_lib
+from copydesk.align.embedder import Embedder
+from copydesk.models import Alignment, Sentence
+from copydesk.settings import Settings
+
+CANDIDATES = 6  # source sentences per derived sentence that anchors may re-rank
+
+
+@dataclass(frozen=True)
+class _Side:
+    vectors: np.ndarray
+    weights: np.ndarray  # word counts, standing in for token counts when pooling
+    anchors: list[anchor_lib.Anchors]
+
+
+def _pool(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    pooled = (vectors * weights[:, None]).sum(axis=0)
+    return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+
+
+def _union(parts: Sequence[anchor_lib.Anchors]) -> anchor_lib.Anchors:
+    return anchor_lib.Anchors(
+        frozenset().union(*(p.numbers for p in parts)),
+        frozenset().union(*(p.names for p in parts)),
+        frozenset().union(*(p.words for p in parts)),
+    )
+
+
+def sentence_anchors(sentences: Sequence[Sentence], rare: frozenset[str]) -> list[anchor_lib.Anchors]:
+    return [anchor_lib.extract(s.clean, rare) for s in sentences]
+
+
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'’\-]{2,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{2,40}\))?\s*[-–—]+\s+"
+)
+
+
+def embedding_text(sentence: Sentence) -> str:
+    return _DATELINE.sub("", sentence.clean, count=1)
+
+
+def pair_score(similarity: float, anchor_overlap: float, settings: Settings) -> float:
+    return (1.0 - settings.anchor_weight) * similarity + settings.anchor_weight * anchor_overlap
+
+
+def align(
+    derived: Sequence[Sentence],
+    source: Sequence[Sentence],
+    embedder: Embedder,
+    settings: Settings,
+) -> tuple[Alignment, ...]:
+    if not derived or not source:
+        return ()
+    texts = [embedding_text(s) for s in derived] + [embedding_text(s) for s in source]
+    vectors = embedder.embed(texts)
+    rare = anchor_lib.rare_vocabulary(texts)
+    d = _Side(
+        vectors[: len(derived)],
+        np.array([max(1, len(s.clean.split())) for s in derived], dtype=np.float32),
+        sentence_anchors(derived, rare),
+    )
+    s = _Side(
+        vectors[len(derived) :],
+        np.array([max(1, len(x.clean.split())) for x in source], dtype=np.float32),
+        sentence_anchors(source, rare),
+    )
+    cos = d.vectors @ s.vectors.T
+    links: dict[int, Alignment] = {}
+    for i in range(len(derived)):
+        link = _best_link(i, cos[i], d, s, settings)
+        if link is not None:
+            links[i] = link
+    return tuple(_group_splits(links, cos, d, s, settings))
+
+
+def _best_link(i: int, cos_row: np.ndarray, d: _Side, s: _Side, settings: Settings) -> Alignment | None:
+    candidates = np.argsort(-cos_row)[:CANDIDATES]
+    scored = []
+    for j in candidates:
+        ov, shared = anchor_lib.overlap(d.anchors[i], s.anchors[j])
+        scored.append((pair_score(float(cos_row[j]), ov, settings), int(j), shared))
+    scored.sort(key=lambda t: -t[0])
+    best_score, best_j, best_shared = scored[0]
+    if best_score < settings.match_threshold - settings.merge_gain * 2:
+        return None
+    link = Alignment((i,), (best_j,), best_score, float(cos_row[best_j]), best_shared)
+    for _, k, _ in scored[1:3]:
+        pair = sorted((best_j, k))
+        merged_vec = _pool(s.vectors[pair], s.weights[pair])
+        ov, shared = anchor_lib.overlap(d.anchors[i], _union([s.anchors[p] for p in pair]))
+        merged_cos = float(d.vectors[i] @ merged_vec)
+        merged = pair_score(merged_cos, ov, settings)
+        if merged >= link.score + settings.merge_gain:
+            link = Alignment((i,), tuple(pair), merged, merged_cos, shared)
+    return link if link.score >= settings.match_threshold else None
+
+
+def _group_splits(
+    links: dict[int, Alignment], cos: np.ndarray, d: _Side, s: _Side, settings: Settings
+) -> list[Alignment]:
+    """Join adjacent derived sentences that together retell one source sentence.
+
+    A follower joins when it links to the same single source sentence, or when
+    it links to none but that source is its nearest and it falls short of the
+    threshold by less than `split_margin` (a half sentence matches only half).
+    """
+    out: list[Alignment] = []
+    n = len(d.vectors)
+    i = 0
+    while i < n:
+        group = links.get(i)
+        if group is None:
+            i += 1
+            continue
+        nxt = i + 1
+        while nxt < n and len(group.source) == 1:
+            j = group.source[0]
+            other = links.get(nxt)
+            if other is None:
+                alone = pair_score(float(cos[nxt, j]), anchor_lib.overlap(d.anchors[nxt], s.anchors[j])[0], settings)
+                if int(np.argmax(cos[nxt])) != j or alone < settings.match_threshold - settings.split_margin:
+                    break
+            elif other.source != group.source:
+                break
+            members = list(group.derived) + [nxt]
+            joined_vec = _pool(d.vectors[members], d.weights[members])
+            joined_cos = float(joined_vec @ s.vectors[j])
+            ov, shared = anchor_lib.overlap(_union([d.anchors[m] for m in members]), s.anchors[j])
+            joined = pair_score(joined_cos, ov, settings)
+            if joined < settings.match_threshold:
+                break
+            group = Alignment(tuple(members), group.source, joined, joined_cos, shared)
+            nxt += 1
+        out.append(group)
+        i = nxt
+    return out

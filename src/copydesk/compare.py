@@ -1,0 +1,48 @@
+"""`compare`: one call from two articles to a CompareResult."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from copydesk.align.aligner import align
+from copydesk.align.embedder import Embedder, default_embedder
+from copydesk.check import omissions, summarize, verdicts
+from copydesk.ingest import document_from_text, load_document
+from copydesk.models import CompareResult, Document
+from copydesk.segment import segment
+from copydesk.settings import Settings
+
+ArticleInput = Document | str | Path
+
+
+def as_document(article: ArticleInput, settings: Settings) -> Document:
+    """A Document as is; a Path is read from disk; a str is the article's text."""
+    if isinstance(article, Document):
+        return article
+    if isinstance(article, Path):
+        return load_document(article, settings)
+    return document_from_text(article, settings=settings)
+
+
+def compare(
+    source: ArticleInput,
+    derived: ArticleInput,
+    *,
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+) -> CompareResult:
+    """Align `derived` (a suspected retelling) with `source` and judge each derived sentence."""
+    settings = settings or Settings.load()
+    embedder = embedder or default_embedder(settings.embed_batch_size)
+    src = segment(as_document(source, settings))
+    der = segment(as_document(derived, settings))
+    alignments = align(der.sentences, src.sentences, embedder, settings)
+    return CompareResult(
+        source=src,
+        derived=der,
+        alignments=alignments,
+        verdicts=verdicts(der, alignments),
+        omissions=omissions(src, alignments),
+        summary=summarize(src, der, alignments, settings.same_story_min_share, settings.same_story_min_sentences),
+        settings={**settings.to_dict(), "embedder": embedder.name},
+    )

@@ -1,0 +1,151 @@
+"""Read articles from files, strings and JSON records into `Document`s."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from copydesk.errors import InputError
+from copydesk.ingest.decode import decode_bytes
+from copydesk.ingest.html import extract_html, looks_like_html
+from copydesk.ingest.language import english_share
+from copydesk.ingest.normalize import normalize
+from copydesk.models import Document
+from copydesk.settings import Settings
+
+__all__ = ["document_from_text", "document_from_record", "load_document", "read_documents", "content_id"]
+
+
+def content_id(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+_RECORD_FIELDS = ("title", "author", "published", "site", "url")
+
+
+def _headline(text: str) -> str | None:
+    """A plain-text article's first line, when it reads as a headline."""
+    head, _, rest = text.strip().partition("\n")
+    head = head.strip()
+    if rest.strip() and 0 < len(head) <= 150 and head[-1] not in ".!?\"”":
+        return head
+    return None
+
+
+def document_from_text(
+    text: str,
+    *,
+    where: str = "<text>",
+    settings: Settings | None = None,
+    id: str | None = None,
+    format: str | None = None,
+    **metadata: Any,
+) -> Document:
+    """Build a Document from text or HTML (sniffed unless `format` says)."""
+    settings = settings or Settings.load()
+    if len(text.encode("utf-8", errors="replace")) > settings.max_bytes:
+        raise InputError(where, f"text is over the {settings.max_bytes:,}-byte limit (--max-bytes)")
+    fmt = format or ("html" if looks_like_html(text) else "text")
+    if fmt == "html":
+        extracted = extract_html(text, where, url=metadata.get("url"))
+        text = extracted.text
+        for key in _RECORD_FIELDS:
+            if metadata.get(key) is None:
+                metadata[key] = getattr(extracted, key)
+    if not text.strip():
+        raise InputError(where, "empty text (nothing but whitespace)")
+    if fmt == "text" and metadata.get("title") is None:
+        metadata["title"] = _headline(text)
+    norm = normalize(text)
+    warnings: list[str] = []
+    share = english_share(norm.clean)
+    if share < settings.english_min_share:
+        warnings.append(
+            f"{where}: text does not look like English ({share:.0%} common English words); results may be poor"
+        )
+    return Document(
+        id=id or content_id(text),
+        text=text,
+        clean=norm.clean,
+        clean_starts=norm.starts,
+        clean_ends=norm.ends,
+        format=fmt,
+        path=where if where != "<text>" else None,
+        warnings=tuple(warnings),
+        **{k: (str(v) if v is not None else None) for k, v in metadata.items()},
+    )
+
+
+def document_from_record(record: Any, where: str, settings: Settings | None = None) -> Document:
+    """A JSON record {id, url, title, published, text | html} to a Document."""
+    if not isinstance(record, dict):
+        raise InputError(where, f"record is a JSON {type(record).__name__}, expected an object")
+    body = record.get("text")
+    fmt = "text"
+    if not isinstance(body, str) or not body.strip():
+        body, fmt = record.get("html"), "html"
+    if not isinstance(body, str) or not body.strip():
+        raise InputError(where, "record has no non-empty 'text' or 'html' field")
+    metadata = {k: record[k] for k in _RECORD_FIELDS if record.get(k) is not None}
+    rid = record.get("id")
+    return document_from_text(
+        body, where=where, settings=settings, id=str(rid) if rid is not None else None, format=fmt, **metadata
+    )
+
+
+def _read_path(path: Path, settings: Settings) -> str:
+    where = str(path)
+    if not path.exists():
+        raise InputError(where, "no such file")
+    if path.is_dir():
+        raise InputError(where, "is a directory, expected a file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(where, f"cannot read file ({exc.strerror})") from exc
+    if not data.strip():
+        raise InputError(where, "empty file")
+    return decode_bytes(data, where, settings.max_bytes)
+
+
+def read_documents(path: str | Path, settings: Settings | None = None) -> Iterator[Document]:
+    """Every document in a file: one for text/HTML/JSON, one per line for JSONL."""
+    settings = settings or Settings.load()
+    path = Path(path)
+    text = _read_path(path, settings)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        for lineno, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{lineno}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(where, f"malformed JSON ({exc.msg})") from exc
+            yield document_from_record(record, where, settings)
+    elif suffix == ".json":
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{exc.lineno}", f"malformed JSON ({exc.msg})") from exc
+        records = record if isinstance(record, list) else [record]
+        for n, item in enumerate(records):
+            yield document_from_record(item, str(path) if len(records) == 1 else f"{path}[{n}]", settings)
+    else:
+        fmt = "html" if suffix in (".html", ".htm") else None
+        yield document_from_text(text, where=str(path), settings=settings, format=fmt)
+
+
+def load_document(path: str | Path, settings: Settings | None = None) -> Document:
+    """Exactly one document from `path` (a JSON/JSONL file must hold one record)."""
+    docs = read_documents(path, settings)
+    first = next(docs, None)
+    if first is None:
+        raise InputError(str(path), "no records in file")
+    if next(docs, None) is not None:
+        raise InputError(str(path), "holds several records; compare takes one article per file (use --batch)")
+    return first

@@ -1,0 +1,121 @@
+"""Frozen records passed between stages.
+
+Document -> SegmentedDocument (sentences, boilerplate) -> Alignment ->
+Verdict/Finding -> CompareResult. Every `start`/`end` is a character offset
+into `Document.text`, the text exactly as it was read (decoded, before any
+normalisation), so `document.text[start:end]` is always the span shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+VerdictLabel = Literal["supported", "distorted", "unsupported"]
+AdditionKind = Literal["factual", "filler"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article as read. `text` is the original text; `clean` is the
+    normalised text that models see, with `clean_to_text` mapping each clean
+    character (and one past the end) back to an offset in `text`."""
+
+    id: str
+    text: str
+    clean: str
+    clean_starts: tuple[int, ...] = field(repr=False)
+    clean_ends: tuple[int, ...] = field(repr=False)
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    site: str | None = None
+    url: str | None = None
+    path: str | None = None
+    format: str = "text"
+    warnings: tuple[str, ...] = ()
+
+    def to_text_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of `clean` onto `text`."""
+        if end <= start:
+            pos = self.clean_starts[start] if start < len(self.clean_starts) else len(self.text)
+            return pos, pos
+        return self.clean_starts[start], self.clean_ends[end - 1]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str  # document.text[start:end]
+    clean: str  # normalised form that models see
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SegmentedDocument:
+    document: Document
+    sentences: tuple[Sentence, ...]
+    boilerplate: tuple[Boilerplate, ...]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Derived sentence(s) retelling source sentence(s): 1-1, a merge
+    (one derived, several source) or a split (several derived, one source)."""
+
+    derived: tuple[int, ...]
+    source: tuple[int, ...]
+    score: float
+    similarity: float
+    anchors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    derived_span: tuple[int, int]
+    source_span: tuple[int, int] | None
+    explanation: str
+    severity: str = "medium"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    derived: int
+    verdict: VerdictLabel
+    findings: tuple[Finding, ...] = ()
+    best_score: float = 0.0
+    addition: AdditionKind | None = None
+
+
+@dataclass(frozen=True)
+class Omission:
+    source: int
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    same_story: bool
+    derived_backed_share: float
+    source_reused_share: float
+
+
+@dataclass(frozen=True)
+class CompareResult:
+    source: SegmentedDocument
+    derived: SegmentedDocument
+    alignments: tuple[Alignment, ...]
+    verdicts: tuple[Verdict, ...]
+    omissions: tuple[Omission, ...]
+    summary: Summary
+    settings: dict

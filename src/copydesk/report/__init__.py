@@ -1,0 +1,1 @@
+"""Render a CompareResult: JSON (copydesk.compare/1), terminal, HTML."""

@@ -1,0 +1,53 @@
+"""Every threshold and model name in one place.
+
+`Settings.to_dict()` is saved with every result so a report can be
+reproduced. Calibrated values live in `calibration.json` beside this file,
+written by `scripts/calibrate_alignment.py`; the defaults below are used only
+when that file lacks a key.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+SETTINGS_VERSION = 1
+
+
+@lru_cache(maxsize=1)
+def calibrated_values() -> dict[str, Any]:
+    path = resources.files("copydesk").joinpath("calibration.json")
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8")).get("values", {})
+
+
+@dataclass(frozen=True)
+class Settings:
+    embedder: str = "all-MiniLM-L6-v2"
+    # A derived sentence is backed by a source sentence when
+    # (1 - anchor_weight) * cosine + anchor_weight * anchor_overlap >= match_threshold.
+    match_threshold: float = 0.55
+    anchor_weight: float = 0.2
+    # A second source sentence joins a merge when it lifts the score by this much.
+    merge_gain: float = 0.03
+    # A half of a split source sentence may fall this far below match_threshold.
+    split_margin: float = 0.15
+    # Articles are the same story when this share of the derived text is backed.
+    same_story_min_share: float = 0.3
+    same_story_min_sentences: int = 2
+    max_bytes: int = 5_000_000
+    # Below this share of common English words we warn that results may be poor.
+    english_min_share: float = 0.12
+    embed_batch_size: int = 32
+
+    @classmethod
+    def load(cls, **overrides: Any) -> Settings:
+        known = {k: v for k, v in calibrated_values().items() if k in cls.__dataclass_fields__}
+        return replace(cls(**known), **overrides)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": SETTINGS_VERSION, **asdict(self)}
