@@ -1,6 +1,6 @@
 """copydesk: trace retold news back to its source and show what changed."""
 
-from copydesk.compare import compare
+from copydesk.pipeline import compare
 from copydesk.errors import CopydeskError, InputError
 from copydesk.ingest import document_from_text, load_document
 from copydesk.models import CompareResult, Document

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.align.embedder import Embedder, default_embedder
-from copydesk.compare import compare
+from copydesk.pipeline import compare
 from copydesk.errors import CopydeskError, InputError
 from copydesk.ingest import document_from_text, load_document
 from copydesk.report.json import to_json_dict

@@ -49,7 +49,7 @@ def compare(
             return
         if source is None or derived is None:
             _fail("compare needs SOURCE and DERIVED (or --batch FILE)")
-        from copydesk.compare import compare as run_compare
+        from copydesk.pipeline import compare as run_compare
         from copydesk.ingest import load_document
 
         src_doc = load_document(source, settings)

@@ -62,9 +62,10 @@ def extract(text: str, rare_words: frozenset[str] | None = None) -> Anchors:
     numbers |= {NUMBER_WORDS[w] for w in lowered if w in NUMBER_WORDS}
     names = set()
     for match in _NAME.finditer(text):
-        tokens = [t for t in match.group().split() if t.lower() not in STOPWORDS]
-        if match.start() == len(text) - len(text.lstrip(" \"'“‘(")) and len(tokens) == 1:
+        raw = match.group().split()
+        if len(raw) == 1 and match.start() == len(text) - len(text.lstrip(" \"'“‘(")):
             continue  # a lone capitalised first word is usually just a sentence start
+        tokens = [t for t in raw if t.lower() not in STOPWORDS]
         # Each capitalised token counts, so "Okafor" matches "Grace Okafor".
         names.update(t.lower().strip("'’") for t in tokens if len(t) > 1)
     content = {w for w in lowered if w not in STOPWORDS and len(w) > 3}

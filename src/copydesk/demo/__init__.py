@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.rule import Rule
 
 from copydesk.align.embedder import default_embedder
-from copydesk.compare import compare
+from copydesk.pipeline import compare
 from copydesk.ingest import load_document
 from copydesk.report.html import render_html
 from copydesk.report.terminal import render

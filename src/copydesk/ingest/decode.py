@@ -43,7 +43,7 @@ def decode_bytes(data: bytes, where: str, max_bytes: int) -> str:
 
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
-        raise InputError(where, "cannot detect the text encoding (undecodable bytes)")
+        raise InputError(where, "undecodable bytes: not UTF-8 and no other encoding fits")
     text = str(best)
     if text.count("\ufffd") > max(3, len(text) // 1000):
         raise InputError(where, f"undecodable bytes (best guess {best.encoding} gives replacement characters)")

@@ -61,16 +61,8 @@ def normalize(text: str) -> NormalizedText:
         length_in_orig = _original_length(text, orig_pos, token)
         o_start, o_end = orig_pos, orig_pos + length_in_orig
         orig_pos = o_end
-        fixed = token if token.isspace() else _fix(token)
-        if token.isspace():
-            fixed = token
-            if length_in_orig == len(token):
-                starts.extend(range(o_start, o_end))
-                ends.extend(range(o_start + 1, o_end + 1))
-            else:
-                starts.extend([o_start] * len(token))
-                ends.extend([o_end] * len(token))
-        elif len(fixed) == len(token) == length_in_orig:
+        fixed = _ODD_SPACES.sub(" ", token) if token.isspace() else _fix(token)
+        if len(fixed) == length_in_orig:
             starts.extend(range(o_start, o_end))
             ends.extend(range(o_start + 1, o_end + 1))
         else:
