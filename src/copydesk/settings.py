@@ -32,6 +32,8 @@ class Settings:
     # (1 - anchor_weight) * cosine + anchor_weight * anchor_overlap >= match_threshold.
     match_threshold: float = 0.55
     anchor_weight: float = 0.2
+    # Candidates this close to the best score are ranked by shared anchors instead.
+    close_call_margin: float = 0.05
     # A second source sentence joins a merge when it lifts the score by this much.
     merge_gain: float = 0.03
     # A half of a split source sentence may fall this far below match_threshold.

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from copydesk.align.aligner import align, embedding_text
 from copydesk.ingest import document_from_text
 from copydesk.segment import segment
@@ -87,13 +89,14 @@ def test_anchors_settle_a_close_call():
     source = "Insurers received 4,120 claims in 2021.\nInsurers received 3,900 claims in 2020."
     emb = TableEmbedder(
         {
-            "Insurers received 4,120 claims in 2021.": [1, 0.02, 0, 0],
+            "Insurers received 4,120 claims in 2021.": [1, 0.2, 0, 0],
             "Insurers received 3,900 claims in 2020.": [1, 0, 0, 0],
             "In 2021 there were 4,120 claims.": [1, 0.0, 0, 0],
         }
     )
-    result = align(sents("In 2021 there were 4,120 claims."), sents(source), emb, SETTINGS)
-    assert result[0].source == (0,)
+    for weight in (0.0, 0.2):  # anchors decide even when they carry no weight in the score
+        result = align(sents("In 2021 there were 4,120 claims."), sents(source), emb, replace(SETTINGS, anchor_weight=weight))
+        assert result[0].source == (0,)
 
 
 def test_no_alignment_below_threshold_and_empty_inputs():

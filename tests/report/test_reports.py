@@ -75,7 +75,8 @@ def test_html_is_self_contained_links_partners_and_marks_findings(fake_embedder)
     page = render_html(result)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert page.count("<script") == 1
-    assert 'id="d0"' in page and 'data-links="s1"' in page
+    assert re.search(r'id="d0" data-links="[^"]*\bs1\b', page)  # derived 0 points at its source
+    assert re.search(r'id="s1" data-links="[^"]*\bd0\b', page)  # and back
     assert 'class="bp"' in page
     assert page.count('data-finding="f1-0"') == 2  # in both texts
     assert "number_changed: 4% in the source" in page

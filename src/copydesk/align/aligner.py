@@ -2,6 +2,9 @@
 
 Score = (1 - anchor_weight) * cosine of sentence embeddings
 + anchor_weight * anchor overlap (shared numbers, names, rare words).
+Among candidates within `close_call_margin` of the top score, the one with
+the most anchor overlap wins, so "4,120 claims in 2021" goes to the source
+sentence with 4,120 rather than its near-twin with 3,900.
 Datelines ("VELMORA, March 15 (Meridian Wire) -") are left out of what is
 embedded: they carry no claim and dilute the lede's vector. A derived sentence is backed when its
 best score reaches the calibrated `match_threshold`. Two refinements:
@@ -103,13 +106,18 @@ def _best_link(i: int, cos_row: np.ndarray, d: _Side, s: _Side, settings: Settin
     scored = []
     for j in candidates:
         ov, shared = anchor_lib.overlap(d.anchors[i], s.anchors[j])
-        scored.append((pair_score(float(cos_row[j]), ov, settings), int(j), shared))
+        scored.append((pair_score(float(cos_row[j]), ov, settings), int(j), shared, ov))
     scored.sort(key=lambda t: -t[0])
-    best_score, best_j, best_shared = scored[0]
+    # Close call: among candidates within close_call_margin of the top score,
+    # the one sharing most numbers, names and rare words wins.
+    close = [t for t in scored if t[0] >= scored[0][0] - settings.close_call_margin]
+    best_score, best_j, best_shared, _ = max(close, key=lambda t: (t[3], t[0]))
+    scored.remove(next(t for t in scored if t[1] == best_j))
+    scored.insert(0, (best_score, best_j, best_shared, 0.0))
     if best_score < settings.match_threshold - settings.merge_gain * 2:
         return None
     link = Alignment((i,), (best_j,), best_score, float(cos_row[best_j]), best_shared)
-    for _, k, _ in scored[1:3]:
+    for _, k, _, _ in scored[1:3]:
         pair = sorted((best_j, k))
         merged_vec = _pool(s.vectors[pair], s.weights[pair])
         ov, shared = anchor_lib.overlap(d.anchors[i], _union([s.anchors[p] for p in pair]))

@@ -1,0 +1,34 @@
+"""Run every evaluator on ../shared/data; rewrite eval/results.json and docs/EVALUATION.md.
+
+    python scripts/evaluate.py [--data ../shared/data] [--only alignment]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from copydesk.errors import CopydeskError
+from copydesk.evaluate.harness import EVALUATORS, run, write
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--only", action="append", choices=sorted(EVALUATORS))
+    args = parser.parse_args()
+    try:
+        results = run(args.data, args.only)
+    except CopydeskError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    write(results, ROOT)
+    print((ROOT / "docs" / "EVALUATION.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
