@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup demo test eval calibrate bench clean
+.PHONY: setup demo test eval eval-check calibrate bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: setup
 
 eval: setup
 	$(BIN)/python scripts/evaluate.py
+
+# Fails when a score is below eval/floors.json (run by CI).
+eval-check: setup
+	$(BIN)/python scripts/evaluate.py --check-floors
 
 calibrate: setup
 	$(BIN)/python scripts/calibrate_alignment.py

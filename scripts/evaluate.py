@@ -1,6 +1,8 @@
 """Run every evaluator on ../shared/data; rewrite eval/results.json and docs/EVALUATION.md.
 
-    python scripts/evaluate.py [--data ../shared/data] [--only alignment]
+    python scripts/evaluate.py [--data ../shared/data] [--only alignment] [--check-floors]
+
+With --check-floors it exits 1 when a score is below eval/floors.json.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import sys
 from pathlib import Path
 
 from copydesk.errors import CopydeskError
-from copydesk.evaluate.harness import EVALUATORS, run, write
+import json
+
+from copydesk.evaluate.harness import EVALUATORS, below_floors, run, write
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,6 +23,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--only", action="append", choices=sorted(EVALUATORS))
+    parser.add_argument("--check-floors", action="store_true")
     args = parser.parse_args()
     try:
         results = run(args.data, args.only)
@@ -27,6 +32,11 @@ def main() -> int:
         return 2
     write(results, ROOT)
     print((ROOT / "docs" / "EVALUATION.md").read_text())
+    if args.check_floors:
+        failures = below_floors(results, json.loads((ROOT / "eval" / "floors.json").read_text()))
+        for failure in failures:
+            print(f"below floor: {failure}", file=sys.stderr)
+        return 1 if failures else 0
     return 0
 
 

@@ -56,18 +56,34 @@ def number_key(digits: str, scale: str | None = None) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
+def surface_numbers(text: str) -> list[str]:
+    """Numbers as written ("4,120", "212 million")."""
+    return [m.group().strip() for m in _NUMBER.finditer(text)]
+
+
+def surface_names(text: str) -> list[str]:
+    """Capitalised names as written, without leading stopwords ("The Harbor Institute" -> "Harbor Institute")."""
+    names = []
+    first = len(text) - len(text.lstrip(" \"'“‘("))
+    for match in _NAME.finditer(text):
+        raw = match.group().split()
+        if len(raw) == 1 and match.start() == first:
+            continue  # a lone capitalised first word is usually just a sentence start
+        while raw and raw[0].lower() in STOPWORDS:
+            raw.pop(0)
+        if raw:
+            names.append(" ".join(raw))
+    return names
+
+
 def extract(text: str, rare_words: frozenset[str] | None = None) -> Anchors:
     numbers = {number_key(m.group(1), m.group(2)) for m in _NUMBER.finditer(text)}
     lowered = _WORD.findall(text.lower())
     numbers |= {NUMBER_WORDS[w] for w in lowered if w in NUMBER_WORDS}
     names = set()
-    for match in _NAME.finditer(text):
-        raw = match.group().split()
-        if len(raw) == 1 and match.start() == len(text) - len(text.lstrip(" \"'“‘(")):
-            continue  # a lone capitalised first word is usually just a sentence start
-        tokens = [t for t in raw if t.lower() not in STOPWORDS]
+    for name in surface_names(text):
         # Each capitalised token counts, so "Okafor" matches "Grace Okafor".
-        names.update(t.lower().strip("'’") for t in tokens if len(t) > 1)
+        names.update(t.lower().strip("'’") for t in name.split() if len(t) > 1)
     content = {w for w in lowered if w not in STOPWORDS and len(w) > 3}
     words = content & rare_words if rare_words is not None else content
     return Anchors(frozenset(numbers), frozenset(names), frozenset(words - names))

@@ -13,9 +13,10 @@ _QUOTE = re.compile(r"“[^”]{3,}”|\"[^\"]{3,}\"")
 
 def sentence_facts(sentence: Sentence) -> tuple[str, ...]:
     """Numbers, quotes and names a sentence carries, most checkable first."""
-    a = anchor_lib.extract(sentence.clean)
-    quotes = tuple(m.group() for m in _QUOTE.finditer(sentence.clean))
-    return tuple(sorted(a.numbers)) + quotes + tuple(sorted(a.names))
+    text = sentence.clean
+    quotes = tuple(m.group() for m in _QUOTE.finditer(text))
+    names = tuple(dict.fromkeys(n for n in anchor_lib.surface_names(text) if not any(n in q for q in quotes)))
+    return tuple(dict.fromkeys(anchor_lib.surface_numbers(text))) + quotes + names
 
 
 def verdicts(derived: SegmentedDocument, alignments: Sequence[Alignment]) -> tuple[Verdict, ...]:

@@ -1,0 +1,33 @@
+import numpy as np
+
+from copydesk.evaluate.alignment import PairSignals, calibrate, prf
+from copydesk.evaluate.datasets import mrpc
+from copydesk.evaluate.harness import below_floors
+
+
+def test_prf_counts():
+    m = prf(np.array([True, True, False, False]), np.array([True, False, True, False]))
+    assert (m["precision"], m["recall"], m["accuracy"], m["balanced_accuracy"]) == (0.5, 0.5, 0.5, 0.5)
+
+
+def test_calibrate_finds_the_separating_threshold():
+    mrpc_dev = PairSignals(np.array([0.9, 0.8, 0.4, 0.3]), np.zeros(4), np.array([1, 1, 0, 0]))
+    retelling = [
+        PairSignals(np.array([0.85, 0.2]), np.zeros(2), np.array([1, 1])),
+        PairSignals(np.array([0.35, 0.1]), np.zeros(2), np.array([0, 0])),
+    ]
+    threshold, weight, score = calibrate(mrpc_dev, retelling)
+    assert 0.4 < threshold <= 0.8 and score == 1.0
+
+
+def test_below_floors_reports_each_failure():
+    results = {"alignment": {"mrpc_test": {"f1": 0.7, "precision": 0.9}}}
+    failures = below_floors(results, {"alignment.mrpc_test.f1": 0.8, "alignment.mrpc_test.precision": 0.8,
+                                      "alignment.mrpc_test.recall": 0.5, "tracing.x.y": 0.5})
+    assert failures == ["alignment.mrpc_test.f1: 0.7000 is below the floor 0.8", "alignment.mrpc_test.recall: not measured (floor 0.5)"]
+
+
+def test_mrpc_loader_reads_quotes_verbatim(shared_data):
+    pairs = mrpc(shared_data, "test")
+    assert len(pairs) == 1388 and sum(p.label for p in pairs) == 926
+    assert any('"' in p.a for p in pairs)
