@@ -56,6 +56,6 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    from copydesk.align.embedder import default_embedder
+    from copydesk.align.embedder import make_embedder
 
-    return default_embedder()
+    return make_embedder(Settings.load())

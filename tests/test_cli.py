@@ -15,9 +15,9 @@ DERIVED = "Officials said the port strike ended on Tuesday after 12 days.\nThe u
 
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch):
-    fake = lambda batch_size=32: HashingEmbedder()  # noqa: E731
-    monkeypatch.setattr(copydesk.pipeline, "default_embedder", fake)
-    monkeypatch.setattr(copydesk.batch, "default_embedder", fake)
+    fake = lambda settings: HashingEmbedder()  # noqa: E731
+    monkeypatch.setattr(copydesk.pipeline, "make_embedder", fake)
+    monkeypatch.setattr(copydesk.batch, "make_embedder", fake)
 
 
 @pytest.fixture
@@ -93,3 +93,19 @@ def test_batch_runs_good_lines_and_reports_bad_ones(pair, tmp_path):
 def test_compare_without_arguments_says_what_it_needs():
     result = runner.invoke(app, ["compare"])
     assert result.exit_code == 2 and "needs SOURCE and DERIVED" in result.output
+
+
+def test_fast_flag_selects_the_static_embedder_and_its_calibration(pair, monkeypatch):
+    from copydesk.settings import STATIC, Settings
+
+    chosen = []
+
+    def factory(settings):
+        chosen.append(settings)
+        return HashingEmbedder()
+
+    monkeypatch.setattr(copydesk.pipeline, "make_embedder", factory)
+    result = runner.invoke(app, ["compare", str(pair[0]), str(pair[1]), "--json", "--fast"])
+    assert result.exit_code == 0, result.output
+    assert chosen[0].embedder == STATIC
+    assert json.loads(result.stdout)["settings"]["match_threshold"] == Settings.load(embedder=STATIC).match_threshold

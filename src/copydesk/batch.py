@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from copydesk.align.embedder import Embedder, default_embedder
+from copydesk.align.embedder import Embedder, make_embedder
 from copydesk.pipeline import compare
 from copydesk.errors import CopydeskError, InputError
 from copydesk.ingest import document_from_text, load_document
@@ -47,7 +47,7 @@ def run_batch(
     Relative *_path values resolve against `base` (the batch file's folder).
     """
     settings = settings or Settings.load()
-    embedder = embedder or default_embedder(settings.embed_batch_size)
+    embedder = embedder or make_embedder(settings)
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue

@@ -26,10 +26,11 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _settings(max_bytes: int | None):
-    from copydesk.settings import Settings
+def _settings(max_bytes: int | None, fast: bool = False):
+    from copydesk.settings import STATIC, Settings
 
-    return Settings.load(**({"max_bytes": max_bytes} if max_bytes else {}))
+    overrides = {"max_bytes": max_bytes} if max_bytes else {}
+    return Settings.load(**overrides, **({"embedder": STATIC} if fast else {}))
 
 
 @app.command()
@@ -40,10 +41,11 @@ def compare(
     html_out: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML page here.")] = None,
     batch: Annotated[Optional[Path], typer.Option("--batch", help="JSONL of {id, source, derived} or {id, source_path, derived_path}.")] = None,
     max_bytes: Annotated[Optional[int], typer.Option(help="Largest input accepted, in bytes.")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="Static embeddings instead of MiniLM: far faster, less exact (see docs/EVALUATION.md).")] = False,
 ) -> None:
     """Align DERIVED with SOURCE and judge every derived sentence."""
     try:
-        settings = _settings(max_bytes)
+        settings = _settings(max_bytes, fast)
         if batch is not None:
             _compare_batch(batch, settings)
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from copydesk.align.aligner import align
-from copydesk.align.embedder import Embedder, default_embedder
+from copydesk.align.embedder import Embedder, make_embedder
 from copydesk.check import omissions, summarize, verdicts
 from copydesk.ingest import document_from_text, load_document
 from copydesk.models import CompareResult, Document
@@ -33,7 +33,7 @@ def compare(
 ) -> CompareResult:
     """Align `derived` (a suspected retelling) with `source` and judge each derived sentence."""
     settings = settings or Settings.load()
-    embedder = embedder or default_embedder(settings.embed_batch_size)
+    embedder = embedder or make_embedder(settings)
     src = segment(as_document(source, settings))
     der = segment(as_document(derived, settings))
     alignments = align(der.sentences, src.sentences, embedder, settings)

@@ -72,7 +72,8 @@ def find_boilerplate(clean: str) -> list[tuple[int, int, str]]:
 
 def _is_boundary(text: str, end: int, next_start: int) -> bool:
     """Does the sentence-final punctuation ending at `end` close a sentence?"""
-    head = text[:end].rstrip(_CLOSERS)
+    # Only the last few characters matter; slicing keeps the split linear in the text.
+    head = text[max(0, end - 40) : end].rstrip(_CLOSERS)
     nxt = text[next_start : next_start + 30]
     if not nxt:
         return True

@@ -1,9 +1,9 @@
 """Every threshold and model name in one place.
 
 `Settings.to_dict()` is saved with every result so a report can be
-reproduced. Calibrated values live in `calibration.json` beside this file,
-written by `scripts/calibrate_alignment.py`; the defaults below are used only
-when that file lacks a key.
+reproduced. Calibrated values live in `calibration.json` beside this file, one set
+per embedder, written by `scripts/calibrate_alignment.py`; the defaults
+below are used only when that file lacks a key.
 """
 
 from __future__ import annotations
@@ -17,17 +17,28 @@ from typing import Any
 SETTINGS_VERSION = 1
 
 
+MINILM = "all-MiniLM-L6-v2"
+STATIC = "static-minilm-v1"
+EMBEDDERS = (MINILM, STATIC)
+
+
 @lru_cache(maxsize=1)
-def calibrated_values() -> dict[str, Any]:
+def calibration() -> dict[str, Any]:
+    """The whole calibration record: {"embedders": {name: {"values": {...}, ...}}}."""
     path = resources.files("copydesk").joinpath("calibration.json")
     if not path.is_file():
         return {}
-    return json.loads(path.read_text(encoding="utf-8")).get("values", {})
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def calibrated_values(embedder: str = MINILM) -> dict[str, Any]:
+    return calibration().get("embedders", {}).get(embedder, {}).get("values", {})
 
 
 @dataclass(frozen=True)
 class Settings:
-    embedder: str = "all-MiniLM-L6-v2"
+    # MINILM aligns; STATIC (copydesk --fast) is ~50x faster and less exact.
+    embedder: str = MINILM
     # A derived sentence is backed by a source sentence when
     # (1 - anchor_weight) * cosine + anchor_weight * anchor_overlap >= match_threshold.
     match_threshold: float = 0.55
@@ -44,11 +55,15 @@ class Settings:
     max_bytes: int = 5_000_000
     # Below this share of common English words we warn that results may be poor.
     english_min_share: float = 0.12
-    embed_batch_size: int = 32
+    embed_batch_size: int = 8  # small batches stay in cache: fastest with numpy on 2 cores
 
     @classmethod
     def load(cls, **overrides: Any) -> Settings:
-        known = {k: v for k, v in calibrated_values().items() if k in cls.__dataclass_fields__}
+        """Defaults, then the calibrated values for the chosen embedder, then overrides."""
+        embedder = overrides.get("embedder", MINILM)
+        if embedder not in EMBEDDERS:
+            raise ValueError(f"unknown embedder {embedder!r}; choose from {', '.join(EMBEDDERS)}")
+        known = {k: v for k, v in calibrated_values(embedder).items() if k in cls.__dataclass_fields__}
         return replace(cls(**known), **overrides)
 
     def to_dict(self) -> dict[str, Any]:

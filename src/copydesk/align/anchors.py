@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 _NUMBER = re.compile(
     r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|bn|m)\b)?", re.IGNORECASE
@@ -46,6 +47,7 @@ class Anchors:
             for value in values:
                 yield kind, value
 
+    @cached_property
     def weight(self) -> float:
         return sum(WEIGHTS[kind] for kind, _ in self.items())
 
@@ -108,7 +110,7 @@ def overlap(a: Anchors, b: Anchors) -> tuple[float, tuple[str, ...]]:
         for value in sorted(values):
             shared.append(value)
             weight += WEIGHTS[kind]
-    total = a.weight() + b.weight()
+    total = a.weight + b.weight
     if total <= 0:
         return 0.0, ()
     return min(1.0, 2 * weight / total), tuple(shared)

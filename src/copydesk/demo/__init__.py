@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.rule import Rule
 
-from copydesk.align.embedder import default_embedder
+from copydesk.align.embedder import make_embedder
 from copydesk.pipeline import compare
 from copydesk.ingest import load_document
 from copydesk.report.html import render_html
@@ -35,7 +35,7 @@ def article_path(name: str) -> Path:
 
 def run_demo(out: Path, console: Console) -> list[Path]:
     settings = Settings.load()
-    embedder = default_embedder(settings.embed_batch_size)
+    embedder = make_embedder(settings)
     out.mkdir(parents=True, exist_ok=True)
     source = load_document(article_path(SOURCE), settings)
     written = []

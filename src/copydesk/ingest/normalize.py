@@ -25,31 +25,26 @@ class NormalizedText:
     ends: tuple[int, ...]
 
 
-def _fix(token: str) -> str:
+def _ftfy(text: str) -> str:
     import ftfy
 
-    fixed = ftfy.fix_text(token, uncurl_quotes=False, normalization="NFC")
-    fixed = _INVISIBLE.sub("", fixed)
-    return _ODD_SPACES.sub(" ", fixed)
+    return ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
 
 
-def _needs_fixing(text: str) -> bool:
-    import ftfy
-
-    return (
-        ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC") != text
-        or _INVISIBLE.search(text) is not None
-        or _ODD_SPACES.search(text) is not None
-        or "\r" in text
-    )
+def _fix(token: str, repair: bool) -> str:
+    # Mojibake lives in non-ASCII tokens; ftfy per token is slow, so skip the rest.
+    fixed = _ftfy(token) if repair and not token.isascii() else token
+    return _ODD_SPACES.sub(" ", _INVISIBLE.sub("", fixed))
 
 
 def normalize(text: str) -> NormalizedText:
     """Return the clean text and its character map onto `text`."""
     text_nl = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-    if not _needs_fixing(text):
+    repair = not text.isascii() and _ftfy(text) != text
+    if not repair and text_nl is text and not _INVISIBLE.search(text):
+        # Nothing changes length, so the map is the identity.
         n = len(text)
-        return NormalizedText(text, tuple(range(n)), tuple(range(1, n + 1)))
+        return NormalizedText(_ODD_SPACES.sub(" ", text), tuple(range(n)), tuple(range(1, n + 1)))
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -61,7 +56,7 @@ def normalize(text: str) -> NormalizedText:
         length_in_orig = _original_length(text, orig_pos, token)
         o_start, o_end = orig_pos, orig_pos + length_in_orig
         orig_pos = o_end
-        fixed = _ODD_SPACES.sub(" ", token) if token.isspace() else _fix(token)
+        fixed = _ODD_SPACES.sub(" ", token) if token.isspace() else _fix(token, repair)
         if len(fixed) == length_in_orig:
             starts.extend(range(o_start, o_end))
             ends.extend(range(o_start + 1, o_end + 1))
