@@ -1,0 +1,51 @@
+from copydesk.check import omissions, sentence_facts, summarize, verdicts
+from copydesk.ingest import document_from_text
+from copydesk.models import Alignment
+from copydesk.segment import segment
+
+SOURCE = segment(
+    document_from_text(
+        "The council met on Monday.\n"
+        "It approved 45 million crowns for repairs.\n"
+        'Speaker Henrik Dahl said: "We cannot keep patching the same walls."\n'
+        "The meeting was held in Kessa City.\n"
+        "Lunch was served."
+    )
+)
+DERIVED = segment(
+    document_from_text(
+        "The council approved repairs on Monday.\n"
+        "The situation highlights the challenges facing the region.\n"
+        "Farmers lost 30% of the winter crop, Kessa's union said."
+    )
+)
+ALIGNED = (Alignment((0,), (0, 1), 0.8, 0.8),)
+
+
+def test_verdicts_label_aligned_supported_and_split_additions():
+    v = verdicts(DERIVED, ALIGNED)
+    assert [x.verdict for x in v] == ["supported", "unsupported", "unsupported"]
+    assert [x.addition for x in v] == [None, "filler", "factual"]
+    assert v[0].best_score == 0.8
+
+
+def test_omissions_rank_numbers_and_quotes_first_then_names_then_the_rest():
+    o = omissions(SOURCE, ALIGNED)
+    assert [x.source for x in o] == [2, 3, 4]
+    assert o[0].facts == ('"We cannot keep patching the same walls."', "Speaker Henrik Dahl")
+    assert o[1].facts == ("Kessa City",) and o[2].facts == ()
+
+
+def test_sentence_facts_keep_surface_forms():
+    facts = sentence_facts(SOURCE.sentences[1])
+    assert facts == ("45 million",)
+
+
+def test_summary_shares_and_same_story_rule():
+    s = summarize(SOURCE, DERIVED, ALIGNED, min_share=0.3, min_sentences=2)
+    total = sum(len(x.clean) for x in DERIVED.sentences)
+    assert s.derived_backed_share == round(len(DERIVED.sentences[0].clean) / total, 4)
+    assert 0 < s.source_reused_share < 1
+    assert not s.same_story  # one backed sentence is too few, however large its share
+    assert summarize(SOURCE, DERIVED, ALIGNED, min_share=0.3, min_sentences=1).same_story is False  # share about 0.25 < 0.3
+    assert summarize(SOURCE, DERIVED, (), 0.0, 1).same_story is False
