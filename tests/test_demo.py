@@ -27,6 +27,7 @@ def test_faithful_rewrite_is_the_same_story_and_mostly_backed(real_embedder):
     r = result_for("faithful_velmora_daily.txt", real_embedder)
     assert r.summary.same_story and r.summary.derived_backed_share > 0.9
     assert [b.reason for b in r.derived.boilerplate] == ["credit"]
+    assert [v.verdict for v in r.verdicts if v.verdict != "supported"] == []  # no false alarms
 
 
 def test_paraphrase_is_aligned_and_its_filler_is_unsupported(real_embedder):
@@ -41,6 +42,14 @@ def test_paraphrase_is_aligned_and_its_filler_is_unsupported(real_embedder):
     berg = next(s.index for s in r.source.sentences if s.text.startswith("Finance Minister Tomas Berg"))
     assert any(lind in a.derived and berg in a.source for a in r.alignments)
     assert {b.reason for b in r.derived.boilerplate} == {"disclaimer", "navigation", "newsletter"}
+    kinds = {f.kind for v in r.verdicts for f in v.findings}
+    assert kinds == {
+        "time_scope_changed", "entity_generalized", "quantifier_changed", "attribution_shifted",
+        "attribution_dropped", "number_changed", "comparison_changed", "hedge_changed",
+    }
+    shifted = next(f for v in r.verdicts for f in v.findings if f.kind == "attribution_shifted")
+    assert r.derived.document.text[slice(*shifted.derived_span)] == "Anja Lind"
+    assert r.source.document.text[slice(*shifted.source_span)] == "Finance Minister Tomas Berg"
 
 
 def test_independent_report_is_not_the_same_story(real_embedder):

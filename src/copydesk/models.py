@@ -50,6 +50,7 @@ class Sentence:
     end: int
     text: str  # document.text[start:end]
     clean: str  # normalised form that models see
+    clean_start: int = 0  # where `clean` starts in document.clean
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def compare(
         source=src,
         derived=der,
         alignments=alignments,
-        verdicts=verdicts(der, alignments),
+        verdicts=verdicts(src, der, alignments),
         omissions=omissions(src, alignments),
         summary=summarize(src, der, alignments, settings.same_story_min_share, settings.same_story_min_sentences),
         settings={**settings.to_dict(), "embedder": embedder.name},

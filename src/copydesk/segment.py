@@ -146,6 +146,7 @@ def segment(document: Document) -> SegmentedDocument:
                     end=t_end,
                     text=document.text[t_start:t_end],
                     clean=clean[a:b],
+                    clean_start=a,
                 )
             )
     boilerplate = []

@@ -23,7 +23,7 @@ ALIGNED = (Alignment((0,), (0, 1), 0.8, 0.8),)
 
 
 def test_verdicts_label_aligned_supported_and_split_additions():
-    v = verdicts(DERIVED, ALIGNED)
+    v = verdicts(SOURCE, DERIVED, ALIGNED)
     assert [x.verdict for x in v] == ["supported", "unsupported", "unsupported"]
     assert [x.addition for x in v] == [None, "filler", "factual"]
     assert v[0].best_score == 0.8

@@ -19,17 +19,30 @@ def sentence_facts(sentence: Sentence) -> tuple[str, ...]:
     return tuple(dict.fromkeys(anchor_lib.surface_numbers(text))) + quotes + names
 
 
-def verdicts(derived: SegmentedDocument, alignments: Sequence[Alignment]) -> tuple[Verdict, ...]:
+def verdicts(
+    source: SegmentedDocument, derived: SegmentedDocument, alignments: Sequence[Alignment]
+) -> tuple[Verdict, ...]:
+    """supported / distorted (aligned, with findings) / unsupported (no source backs it)."""
+    from copydesk.check.findings import compare_atoms, sentence_atoms
+
     backed = {i: a for a in alignments for i in a.derived}
+    src_doc = source.document
+    all_source_atoms = [a for s in source.sentences for a in sentence_atoms(s, src_doc)]
     out = []
     for sentence in derived.sentences:
         alignment = backed.get(sentence.index)
-        if alignment is not None:
-            out.append(Verdict(sentence.index, "supported", best_score=alignment.score))
-        else:
+        if alignment is None:
             facts = anchor_lib.extract(sentence.clean)
-            factual = bool(facts.numbers or _QUOTE.search(sentence.clean) or len(facts.names) >= 1)
+            factual = bool(facts.numbers or _QUOTE.search(sentence.clean) or facts.names)
             out.append(Verdict(sentence.index, "unsupported", addition="factual" if factual else "filler"))
+            continue
+        aligned = [source.sentences[j] for j in alignment.source]
+        nearby = {j + step for j in alignment.source for step in (-1, 1)} - set(alignment.source)
+        neighbours = [source.sentences[j] for j in sorted(nearby) if 0 <= j < len(source.sentences)]
+        group = [derived.sentences[i] for i in alignment.derived]
+        findings = compare_atoms(sentence, derived.document, aligned, src_doc, neighbours, all_source_atoms, group)
+        label = "distorted" if findings else "supported"
+        out.append(Verdict(sentence.index, label, tuple(findings), best_score=alignment.score))
     return tuple(out)
 
 

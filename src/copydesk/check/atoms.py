@@ -1,0 +1,159 @@
+"""Fact atoms: the checkable parts of a sentence, each with its span.
+
+Rules, not a parser: numbers with their bounds, years and relative dates,
+quantifiers, hedges, negation, comparisons, quotes, attributions and names.
+Spans are offsets into the sentence's clean text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from copydesk.align.anchors import NUMBER_WORDS, number_key, surface_names
+
+
+@dataclass(frozen=True)
+class Atom:
+    kind: str  # number, year, relative_time, quantifier, hedge, negation, comparison, quote, attribution, name, vague
+    start: int
+    end: int
+    text: str
+    value: str  # normalised value to compare ("4120", "2021", "all", "unconfirmed", ...)
+    bound: str = "exact"  # numbers: exact, about, at_least, at_most, over, under
+
+
+def _span_atoms(kind: str, pattern: re.Pattern[str], text: str, value) -> list[Atom]:
+    return [Atom(kind, m.start(), m.end(), m.group(), value(m)) for m in pattern.finditer(text)]
+
+
+_BOUNDS = (
+    ("about", r"about|around|roughly|approximately|some|nearly|almost|close to|an estimated|up to"),
+    ("over", r"over|more than|above|exceeding|upwards of"),
+    ("under", r"under|less than|fewer than|below"),
+    ("at_least", r"at least|no fewer than|no less than"),
+    ("at_most", r"at most|no more than"),
+)
+_BOUND_WORDS = "|".join(p for _, p in _BOUNDS)
+_QUANTITY = re.compile(
+    rf"(?:\b(?P<bound>{_BOUND_WORDS})\s+)?(?P<cur>[$£€¥])?(?<![\w.])(?P<num>\d(?:[\d,]*\d)?(?:\.\d+)?)"
+    r"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|m)\b)?(?P<pct>\s*(?:%|per\s?cent|percent))?",
+    re.IGNORECASE,
+)
+_WORD_NUMBER = re.compile(
+    rf"(?:\b(?P<bound>{_BOUND_WORDS})\s+)?\b(?P<word>{'|'.join(NUMBER_WORDS)})\b(?P<pct>\s*(?:%|per\s?cent|percent))?",
+    re.IGNORECASE,
+)
+_FRACTIONS = {"a quarter": "0.25", "a third": "0.333", "half": "0.5", "two thirds": "0.667", "three quarters": "0.75"}
+_FRACTION = re.compile(r"\b(" + "|".join(_FRACTIONS) + r")\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# Relative to the article's date ("last year") or to a year named in the sentence ("a year earlier").
+_RELATIVE = {"last year": -1, "a year ago": -1, "this year": 0, "next year": 1, "two years ago": -2}
+_ANAPHORIC = {"a year earlier": -1, "the previous year": -1, "the year before": -1, "a year later": 1, "the following year": 1}
+_RELATIVE.update(_ANAPHORIC)
+_RELATIVE_TIME = re.compile(r"\b(" + "|".join(re.escape(k) for k in _RELATIVE) + r")(?:'s)?\b", re.IGNORECASE)
+# Strength order matters for the explanation only; any change of class is a finding.
+QUANTIFIERS = {
+    "all": "all", "every": "all", "each": "all", "nearly all": "nearly all", "almost all": "nearly all",
+    "virtually all": "nearly all", "most": "most", "the majority of": "most", "many": "many",
+    "several": "some", "some": "some", "a few": "a few", "few": "few", "none": "none", "no one": "none",
+    "only": "only",
+}
+_QUANTIFIER = re.compile(r"\b(" + "|".join(sorted(QUANTIFIERS, key=len, reverse=True)) + r")\b(?=\s+(?:of\s+)?\w)", re.IGNORECASE)
+HEDGES = {
+    "could not be confirmed": "unconfirmed", "could not be independently confirmed": "unconfirmed",
+    "not been confirmed": "unconfirmed", "unconfirmed": "unconfirmed", "could not be verified": "unconfirmed",
+    "unverified": "unconfirmed", "remains unclear": "unclear", "is unclear": "unclear", "unclear": "unclear",
+    "unknown": "unclear", "allegedly": "alleged", "alleged": "alleged", "reportedly": "reported",
+    "may": "possible", "might": "possible", "could": "possible", "possibly": "possible", "perhaps": "possible",
+    "probably": "likely", "likely": "likely", "expected to": "likely", "must": "certain", "certainly": "certain",
+    "definitely": "certain", "confirmed": "confirmed",
+}
+_HEDGE = re.compile(r"\b(" + "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|no|never|n't|none|neither|nor|without|nobody|nothing|denied|refused)\b|n't\b", re.IGNORECASE)
+COMPARISONS = {
+    "less than": "less", "fewer than": "less", "lower than": "less", "cheaper than": "less", "smaller than": "less",
+    "more than": "more", "higher than": "more", "greater than": "more", "larger than": "more", "costlier than": "more",
+    "instead of": "instead", "rather than": "instead", "twice as": "twice", "half as": "half",
+    "compared with": "compared", "compared to": "compared", "as much as": "equal", "the same as": "equal",
+}
+_COMPARISON = re.compile(r"\b(" + "|".join(COMPARISONS) + r")\b", re.IGNORECASE)
+_QUOTE = re.compile(r"“([^”]{3,})”|\"([^\"]{3,})\"")
+REPORTING_VERBS = (
+    # Forms that are also common nouns ("claims", "estimates", "notes") are left out.
+    "said|says|say|told|tells|added|adds|stated|claimed|argued|argues|warned|warns|urged|urges|"
+    "called on|calls on|called for|estimated|insisted|insists|noted|announced|announces|"
+    "according to|wrote|writes|believes|believed|accused|accuses|demanded"
+)
+_ATTRIBUTION = re.compile(rf"\b({REPORTING_VERBS})\b", re.IGNORECASE)
+_VAGUE = re.compile(
+    r"\b(several|various|some|many|a number of|multiple|certain|other)\s+(regions?|areas?|places?|countries|cities|towns|"
+    r"officials?|experts?|sources?|people|analysts?|critics|residents|organi[sz]ations?|groups?|companies|provinces?|states?)\b"
+    r"|\bcountries such as\b|\bexperts say\b|\bobservers\b|\bthe region\b|\bacross the country\b",
+    re.IGNORECASE,
+)
+
+
+def _quantity_value(m: re.Match[str]) -> str:
+    value = number_key(m.group("num"), m.group("scale"))
+    return value + ("%" if m.group("pct") else "")
+
+
+def _bound(word: str | None) -> str:
+    if not word:
+        return "exact"
+    word = word.lower()
+    return next(name for name, pattern in _BOUNDS if re.fullmatch(pattern, word))
+
+
+def extract_atoms(text: str, published: date | None = None) -> list[Atom]:
+    """Every atom in one sentence's clean text."""
+    atoms: list[Atom] = []
+    years = {m.start() for m in _YEAR.finditer(text)}
+    for m in _QUANTITY.finditer(text):
+        if m.start("num") in years and not (m.group("scale") or m.group("pct") or m.group("cur")):
+            continue  # a year, handled below
+        atoms.append(Atom("number", m.start(), m.end(), m.group(), _quantity_value(m), _bound(m.group("bound"))))
+    for m in _WORD_NUMBER.finditer(text):
+        value = NUMBER_WORDS[m.group("word").lower()] + ("%" if m.group("pct") else "")
+        atoms.append(Atom("number", m.start(), m.end(), m.group(), value, _bound(m.group("bound"))))
+    atoms += _span_atoms("number", _FRACTION, text, lambda m: _FRACTIONS[m.group().lower()])
+    atoms += _span_atoms("year", _YEAR, text, lambda m: m.group())
+    named_year = next((int(m.group()) for m in _YEAR.finditer(text)), None)
+    for m in _RELATIVE_TIME.finditer(text):
+        phrase = m.group(1).lower()
+        offset = _RELATIVE[phrase]
+        anchor = named_year if phrase in _ANAPHORIC else (published.year if published else None)
+        value = str(anchor + offset) if anchor is not None else f"relative:{offset}"
+        atoms.append(Atom("relative_time", m.start(), m.end(), m.group(), value))
+    atoms += _span_atoms("quantifier", _QUANTIFIER, text, lambda m: QUANTIFIERS[m.group().lower()])
+    atoms += _span_atoms("hedge", _HEDGE, text, lambda m: HEDGES[m.group().lower()])
+    atoms += _span_atoms("negation", _NEGATION, text, lambda m: "not")
+    atoms += _span_atoms("comparison", _COMPARISON, text, lambda m: COMPARISONS[m.group().lower()])
+    atoms += _span_atoms("quote", _QUOTE, text, lambda m: _quote_key(m.group(1) or m.group(2)))
+    atoms += _span_atoms("attribution", _ATTRIBUTION, text, lambda m: m.group().lower())
+    atoms += _span_atoms("vague", _VAGUE, text, lambda m: m.group().lower())
+    pos = 0
+    for name in surface_names(text):
+        start = text.find(name, pos)
+        if start >= 0:
+            atoms.append(Atom("name", start, start + len(name), name, name.lower()))
+            pos = start + len(name)
+    return sorted(atoms, key=lambda a: (a.start, a.end))
+
+
+def _quote_key(quote: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", quote.lower()))
+
+
+def parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None

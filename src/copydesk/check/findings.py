@@ -1,0 +1,237 @@
+"""Compare the atoms of a derived sentence with those of its source sentence(s).
+
+Each rule names one kind of change and points at the span in both texts.
+The source side is the aligned sentence(s); numbers, years and names are
+also looked up in the neighbouring sentences and in the whole source, so
+a fact moved from the next sentence is not called changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from copydesk.check.atoms import Atom, extract_atoms, parse_date
+from copydesk.models import Document, Finding, Sentence
+
+SEVERITY = {
+    "number_changed": "high", "time_scope_changed": "high", "entity_changed": "high", "quote_fabricated": "high",
+    "attribution_shifted": "high", "negation_flipped": "high", "entity_generalized": "medium",
+    "quote_altered": "medium", "attribution_dropped": "medium", "quantifier_changed": "medium",
+    "hedge_changed": "medium", "comparison_changed": "medium",
+}
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+@dataclass(frozen=True)
+class Located:
+    """An atom with the sentence it came from, so spans map to the document."""
+
+    atom: Atom
+    sentence: Sentence
+    document: Document
+
+    def span(self) -> tuple[int, int]:
+        base = self.sentence.clean_start
+        return self.document.to_text_span(base + self.atom.start, base + self.atom.end)
+
+
+def sentence_atoms(sentence: Sentence, document: Document) -> list[Located]:
+    return [Located(a, sentence, document) for a in extract_atoms(sentence.clean, parse_date(document.published))]
+
+
+def _of(atoms: Sequence[Located], *kinds: str) -> list[Located]:
+    return [a for a in atoms if a.atom.kind in kinds]
+
+
+def _inside(atom: Located, others: Sequence[Located]) -> bool:
+    return any(o.atom.start <= atom.atom.start and atom.atom.end <= o.atom.end and o is not atom for o in others)
+
+
+def _is_headline(sentence: Sentence) -> bool:
+    words = [w for w in sentence.clean.split() if w[:1].isalpha()]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if len(w) > 3}
+
+
+class FindingBuilder:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def add(self, kind: str, derived: Located | None, source: Located | None, explanation: str, derived_sentence: Sentence) -> None:
+        d_span = derived.span() if derived else (derived_sentence.start, derived_sentence.end)
+        self.findings.append(Finding(kind, d_span, source.span() if source else None, explanation, SEVERITY[kind]))
+
+
+def compare_atoms(
+    derived: Sentence,
+    derived_doc: Document,
+    sources: Sequence[Sentence],
+    source_doc: Document,
+    neighbours: Sequence[Sentence],
+    all_source_atoms: Sequence[Located],
+    group: Sequence[Sentence] = (),
+) -> list[Finding]:
+    """Findings for one aligned derived sentence (`group`: the derived sentences aligned with it)."""
+    d_atoms = sentence_atoms(derived, derived_doc)
+    s_atoms = [a for s in sources for a in sentence_atoms(s, source_doc)]
+    near = s_atoms + [a for s in neighbours for a in sentence_atoms(s, source_doc)]
+    out = FindingBuilder()
+    # Quotes and speakers first: the names and numbers inside a changed quote,
+    # and a shifted speaker's name, are then not reported a second time.
+    flagged = _quotes(d_atoms, s_atoms, all_source_atoms, out, derived)
+    flagged += _speakers(d_atoms, s_atoms, out, derived, sources)
+    checked = [a for a in d_atoms if a not in flagged and not _inside(a, flagged)]
+    _numbers(checked, s_atoms, near, all_source_atoms, out, derived)
+    _times(checked, s_atoms, near, out, derived)
+    if not _is_headline(derived):
+        _entities(checked, s_atoms, all_source_atoms, out, derived)
+    group_atoms = d_atoms + [a for g in group if g is not derived for a in sentence_atoms(g, derived_doc)]
+    _classes(d_atoms, s_atoms, group_atoms, out, derived)
+    return out.findings
+
+
+def _numbers(d_atoms, s_atoms, near, everywhere, out: FindingBuilder, derived: Sentence) -> None:
+    known = {a.atom.value for a in _of(near, "number")} | {a.atom.value for a in _of(everywhere, "number")}
+    source_numbers = _of(s_atoms, "number")
+    for d in _of(d_atoms, "number"):
+        match = next((s for s in source_numbers if s.atom.value == d.atom.value), None)
+        if match is not None:
+            if match.atom.bound != d.atom.bound and "exact" in (match.atom.bound, d.atom.bound):
+                out.add("number_changed", d, match, f"the source says “{match.atom.text}”; here “{d.atom.text}”", derived)
+            continue
+        if d.atom.value in known:
+            continue
+        same_unit = [s for s in source_numbers if s.atom.value.endswith("%") == d.atom.value.endswith("%")]
+        counterpart = same_unit[0] if same_unit else (source_numbers[0] if source_numbers else None)
+        if counterpart is not None:
+            out.add("number_changed", d, counterpart,
+                    f"the source gives {counterpart.atom.text.strip()}; here {d.atom.text.strip()}", derived)
+        else:
+            out.add("number_changed", d, None, f"{d.atom.text.strip()} is not in the source", derived)
+
+
+def _times(d_atoms, s_atoms, near, out: FindingBuilder, derived: Sentence) -> None:
+    s_times = _of(s_atoms, "year", "relative_time")
+    known = {a.atom.value for a in _of(near, "year", "relative_time")}
+    for d in _of(d_atoms, "year", "relative_time"):
+        if d.atom.value in known or d.atom.value.startswith("relative:") or not s_times:
+            continue
+        s = s_times[0]
+        resolved = f" ({d.atom.value}, from the article's date)" if d.atom.kind == "relative_time" else ""
+        out.add("time_scope_changed", d, s, f"the source dates this {s.atom.text.strip()}; here “{d.atom.text}”{resolved}", derived)
+
+
+def _name_tokens(atoms) -> set[str]:
+    return {t for a in _of(atoms, "name") for t in a.atom.value.split()}
+
+
+def _entities(d_atoms, s_atoms, everywhere, out: FindingBuilder, derived: Sentence) -> None:
+    known = _name_tokens(everywhere)
+    source_names = _of(s_atoms, "name")
+    derived_tokens = _name_tokens(d_atoms)
+    for d in _of(d_atoms, "name"):
+        if set(d.atom.value.split()) & known:
+            continue
+        missing = [s for s in source_names if not set(s.atom.value.split()) & derived_tokens]
+        counterpart = missing[0] if missing else None
+        explanation = (f"the source names {counterpart.atom.text}; here {d.atom.text}" if counterpart
+                       else f"{d.atom.text} is not named in the source")
+        out.add("entity_changed", d, counterpart, explanation, derived)
+    vague = _of(d_atoms, "vague")
+    dropped = [s for s in source_names if not set(s.atom.value.split()) & derived_tokens]
+    # Names after "in", "at", "near"... are places: the likeliest to become "several regions".
+    dropped.sort(key=lambda s: not re.search(r"\b(in|at|near|from|across|of)\s+(the\s+)?$", s.sentence.clean[: s.atom.start]))
+    if vague and dropped:
+        names = ", ".join(s.atom.text for s in dropped[:3])
+        out.add("entity_generalized", vague[0], dropped[0], f"the source names {names}; here “{vague[0].atom.text}”", derived)
+
+
+def _quotes(d_atoms, s_atoms, everywhere, out: FindingBuilder, derived: Sentence) -> list[Located]:
+    """Altered, fabricated and dropped quotations; returns the derived quotes flagged."""
+    flagged = []
+    source_quotes = _of(everywhere, "quote")
+    for d in _of(d_atoms, "quote"):
+        best, ratio = None, 0.0
+        for s in source_quotes:
+            r = SequenceMatcher(None, d.atom.value, s.atom.value).ratio()
+            if r > ratio:
+                best, ratio = s, r
+        if ratio >= 0.95:
+            continue
+        flagged.append(d)
+        if best is not None and ratio >= 0.6:
+            out.add("quote_altered", d, best, f"the source quotes “{best.atom.text.strip(chr(34) + '“”')}”", derived)
+        else:
+            out.add("quote_fabricated", d, None, "no such quotation in the source", derived)
+    quoted = _of(s_atoms, "quote")
+    if quoted and not _of(d_atoms, "quote") and not _of(d_atoms, "attribution"):
+        q = max(quoted, key=lambda a: len(_content(a.atom.value) & _content(derived.clean)))
+        if len(_content(q.atom.value) & _content(derived.clean)) >= max(2, len(_content(q.atom.value)) // 2):
+            speaker = next((n.atom.text for n in _of(s_atoms, "name") if n.sentence is q.sentence), "a speaker")
+            out.add("attribution_dropped", None, q, f"the source quotes this as {speaker}'s words; here it is stated as fact", derived)
+    return flagged
+
+
+def _speakers(d_atoms, s_atoms, out: FindingBuilder, derived: Sentence, sources: Sequence[Sentence]) -> list[Located]:
+    """A claim given to another speaker, judged against the source sentence whose wording is closest.
+
+    Returns the derived speaker's name atoms when flagged."""
+    if not _of(d_atoms, "attribution") or not _of(d_atoms, "name"):
+        return []
+    words = _content(derived.clean) - _name_tokens(d_atoms)
+    primary = max(sources, key=lambda s: len(_content(s.clean) & words))
+    p_atoms = [a for a in s_atoms if a.sentence is primary]
+    p_names = _of(p_atoms, "name")
+    if not _of(p_atoms, "attribution") or not p_names or _name_tokens(d_atoms) & _name_tokens(p_atoms):
+        return []
+    d_name = _of(d_atoms, "name")[0]
+    out.add("attribution_shifted", d_name, p_names[0],
+            f"the source gives this to {p_names[0].atom.text}; here to {d_name.atom.text}", derived)
+    return _of(d_atoms, "name")
+
+
+def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Sentence) -> None:
+    """Quantifier, hedge, comparison and negation changes.
+
+    A value the derived sentence lacks may sit in the other half of a split
+    (`group_atoms`: all derived sentences of the alignment), so a drop is
+    only flagged when the whole group lacks it.
+    """
+    hedges_d, hedges_s = _of(d_atoms, "hedge"), _of(s_atoms, "hedge")
+
+    def own(atoms, kind, covering):
+        # "less than" in "less than 90 million" is the number's bound; "several" in "several regions" is vague.
+        return [a for a in _of(atoms, kind) if not _inside(a, _of(atoms, covering))]
+
+    for kind, d_list, s_list, noun in (
+        ("quantifier_changed", own(d_atoms, "quantifier", "vague"), own(s_atoms, "quantifier", "vague"), "quantity"),
+        ("hedge_changed", hedges_d, hedges_s, "certainty"),
+        ("comparison_changed", own(d_atoms, "comparison", "number"), _of(s_atoms, "comparison"), "comparison"),
+    ):
+        if kind == "comparison_changed" and not d_list and s_list == [a for a in s_list if _inside(a, _of(s_atoms, "number"))]:
+            continue  # only a number's bound was dropped: number_changed reports it
+        d_values, s_values = {a.atom.value for a in d_list}, {a.atom.value for a in s_list}
+        if not s_list or d_values == s_values or (d_values and d_values <= s_values):
+            continue
+        if not d_values and {a.atom.value for a in group_atoms if a.atom.kind == s_list[0].atom.kind} & s_values:
+            continue
+        s = s_list[0]
+        d = next((a for a in d_list if a.atom.value not in s_values), None)
+        here = f"“{d.atom.text}”" if d else "nothing"
+        out.add(kind, d, s, f"{noun}: the source says “{s.atom.text}”; here {here}", derived)
+    neg_d = [a for a in _of(d_atoms, "negation") if not _inside(a, hedges_d)]
+    neg_s = [a for a in _of(s_atoms, "negation") if not _inside(a, hedges_s)]
+    if len(neg_d) % 2 != len(neg_s) % 2 and len(sources_of(s_atoms)) == 1:
+        d = neg_d[0] if neg_d else None
+        s = neg_s[0] if neg_s else None
+        out.add("negation_flipped", d, s, "negated in one text and not in the other", derived)
+
+
+def sources_of(atoms: Sequence[Located]) -> set[int]:
+    return {id(a.sentence) for a in atoms}

@@ -1,0 +1,78 @@
+"""Each finding kind on a minimal source/derived pair, with its spans in both texts."""
+
+import pytest
+
+from copydesk.check import verdicts
+from copydesk.check.atoms import extract_atoms, parse_date
+from copydesk.ingest import document_from_text
+from copydesk.models import Alignment
+from copydesk.segment import segment
+
+
+def judge(source: str, derived: str, published: str | None = None):
+    """Align derived sentence i with source sentence i and return (verdicts, source_doc, derived_doc)."""
+    src = segment(document_from_text(source))
+    der = segment(document_from_text(derived, published=published))
+    alignments = tuple(Alignment((i,), (i,), 0.9, 0.9) for i in range(min(len(src.sentences), len(der.sentences))))
+    return verdicts(src, der, alignments), src.document, der.document
+
+
+def only_finding(source: str, derived: str, **kw):
+    v, src, der = judge(source, derived, **kw)
+    findings = [f for x in v for f in x.findings]
+    assert len(findings) == 1, findings
+    f = findings[0]
+    d_text = der.text[f.derived_span[0] : f.derived_span[1]]
+    s_text = src.text[f.source_span[0] : f.source_span[1]] if f.source_span else None
+    return f, d_text, s_text
+
+
+@pytest.mark.parametrize(
+    "source, derived, kind, d_text, s_text",
+    [
+        ("Insurers received 4,120 claims in 2021.", "Insurers received 4,210 claims in 2021.", "number_changed", "4,210", "4,120"),
+        ("Defences would cost less than 90 million crowns.", "Defences would cost 90 million crowns.", "number_changed", "90 million", "less than 90 million"),
+        ("Insurers received 4,120 claims in 2021.", "Insurers received 4,120 claims in 2019.", "time_scope_changed", "2019", "2021"),
+        ("The ruling was criticised by Grace Okafor on Monday.", "The ruling was criticised by Maria Lopez on Monday.", "entity_changed", "Maria Lopez", "Grace Okafor"),
+        ("Most claims came from homes in Velmora and Ostrand.", "Most claims came from homes in several regions.", "entity_generalized", "several regions", "Velmora"),
+        ('Okafor said: "The rise was driven by two storms."', 'Okafor said: "The rise was driven by three storms."', "quote_altered", '"The rise was driven by three storms."', '"The rise was driven by two storms."'),
+        ("Okafor said the rise was driven by two storms.", 'Okafor said: "Storms are the new normal here."', "quote_fabricated", '"Storms are the new normal here."', None),
+        ("Finance Minister Tomas Berg called on insurers to publish their flood maps.", "Opposition leader Anja Lind called on insurers to publish their flood maps.", "attribution_shifted", "Anja Lind", "Finance Minister Tomas Berg"),
+        ('"Families deserve to know the risk before they buy a home," Berg said.', "Families deserve to know the risk before they buy a home.", "attribution_dropped", None, '"Families deserve to know the risk before they buy a home,"'),
+        ("Nearly all of the claims came from homes near the river.", "All of the claims came from homes near the river.", "quantifier_changed", "All", "Nearly all"),
+        ("The timing of the review could not be confirmed.", "The timing of the review remains unclear.", "hedge_changed", "remains unclear", "could not be confirmed"),
+        ("The council approved the plan on Monday.", "The council did not approve the plan on Monday.", "negation_flipped", "not", None),
+        ("The repair costs less than the payouts.", "The repair costs money instead of the payouts.", "comparison_changed", "instead of", "less than"),
+    ],
+)
+def test_each_kind_is_found_with_both_spans(source, derived, kind, d_text, s_text):
+    f, found_d, found_s = only_finding(source, derived)
+    assert f.kind == kind
+    if d_text is not None:
+        assert found_d == d_text
+    assert found_s == s_text
+    assert f.explanation and f.severity in ("high", "medium")
+
+
+def test_faithful_paraphrase_has_no_findings():
+    v, _, _ = judge(
+        'Insurers received 4,120 claims in 2021, up 18% from 3,490 the year before, the council said.\n"We are worried," said Grace Okafor.',
+        'The council said insurers handled 4,120 claims in 2021, 18% more than the 3,490 filed in 2020.\n"We are worried," Okafor said.',
+    )
+    assert [x.verdict for x in v] == ["supported", "supported"]
+
+
+def test_relative_dates_resolve_against_the_article_date():
+    atoms = extract_atoms("Last year's claims rose 18% from a year earlier.", parse_date("2023-01-10"))
+    assert [(a.text, a.value) for a in atoms if a.kind == "relative_time"] == [("Last year's", "2022"), ("a year earlier", "relative:-1")]
+    v, _, _ = judge("Insurers received 4,120 claims in 2021.", "Last year's claims reached 4,120.", published="2023-01-10")
+    assert [f.kind for f in v[0].findings] == ["time_scope_changed"]
+    v, _, _ = judge("Insurers received 4,120 claims in 2021.", "Last year's claims reached 4,120.", published="2022-03-01")
+    assert v[0].verdict == "supported"
+
+
+def test_fact_from_a_neighbouring_source_sentence_is_not_a_change():
+    src = segment(document_from_text("Claims rose sharply.\nThere were 4,120 of them in 2021."))
+    der = segment(document_from_text("Claims rose sharply to 4,120."))
+    v = verdicts(src, der, (Alignment((0,), (0,), 0.9, 0.9),))
+    assert v[0].verdict == "supported"
