@@ -23,7 +23,7 @@ def verdicts(
     source: SegmentedDocument, derived: SegmentedDocument, alignments: Sequence[Alignment]
 ) -> tuple[Verdict, ...]:
     """supported / distorted (aligned, with findings) / unsupported (no source backs it)."""
-    from copydesk.check.findings import compare_atoms, sentence_atoms
+    from copydesk.check.findings import compare_atoms, sentence_atoms, unsourced_quotes
 
     backed = {i: a for a in alignments for i in a.derived}
     src_doc = source.document
@@ -34,7 +34,14 @@ def verdicts(
         if alignment is None:
             facts = anchor_lib.extract(sentence.clean)
             factual = bool(facts.numbers or _QUOTE.search(sentence.clean) or facts.names)
-            out.append(Verdict(sentence.index, "unsupported", addition="factual" if factual else "filler"))
+            out.append(
+                Verdict(
+                    sentence.index,
+                    "unsupported",
+                    tuple(unsourced_quotes(sentence, derived.document, all_source_atoms)),
+                    addition="factual" if factual else "filler",
+                )
+            )
             continue
         aligned = [source.sentences[j] for j in alignment.source]
         nearby = {j + step for j in alignment.source for step in (-1, 1)} - set(alignment.source)

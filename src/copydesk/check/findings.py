@@ -23,6 +23,11 @@ SEVERITY = {
     "hedge_changed": "medium", "comparison_changed": "medium",
 }
 _WORD = re.compile(r"[a-z0-9']+")
+_CALENDAR = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+STRONG_HEDGES = frozenset({"unconfirmed", "unclear", "alleged", "reported"})
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,8 @@ def _numbers(d_atoms, s_atoms, near, everywhere, out: FindingBuilder, derived: S
             continue
         same_unit = [s for s in source_numbers if s.atom.value.endswith("%") == d.atom.value.endswith("%")]
         counterpart = same_unit[0] if same_unit else (source_numbers[0] if source_numbers else None)
+        if d.atom.text.strip()[:1].isalpha() and counterpart is None:
+            continue  # "one of", "two years after": a number word with nothing to compare it to is no figure
         if counterpart is not None:
             out.add("number_changed", d, counterpart,
                     f"the source gives {counterpart.atom.text.strip()}; here {d.atom.text.strip()}", derived)
@@ -152,6 +159,13 @@ def _entities(d_atoms, s_atoms, everywhere, out: FindingBuilder, derived: Senten
         out.add("entity_generalized", vague[0], dropped[0], f"the source names {names}; here “{vague[0].atom.text}”", derived)
 
 
+def unsourced_quotes(derived: Sentence, derived_doc: Document, all_source_atoms: Sequence[Located]) -> list[Finding]:
+    """quote_fabricated findings for a sentence no source sentence backs."""
+    out = FindingBuilder()
+    _quotes(sentence_atoms(derived, derived_doc), [], all_source_atoms, out, derived)
+    return [f for f in out.findings if f.kind == "quote_fabricated"]
+
+
 def _quotes(d_atoms, s_atoms, everywhere, out: FindingBuilder, derived: Sentence) -> list[Located]:
     """Altered, fabricated and dropped quotations; returns the derived quotes flagged."""
     flagged = []
@@ -187,13 +201,26 @@ def _speakers(d_atoms, s_atoms, out: FindingBuilder, derived: Sentence, sources:
     words = _content(derived.clean) - _name_tokens(d_atoms)
     primary = max(sources, key=lambda s: len(_content(s.clean) & words))
     p_atoms = [a for a in s_atoms if a.sentence is primary]
-    p_names = _of(p_atoms, "name")
-    if not _of(p_atoms, "attribution") or not p_names or _name_tokens(d_atoms) & _name_tokens(p_atoms):
+    d_speaker, s_speaker = _speaker(d_atoms), _speaker(p_atoms)
+    if d_speaker is None or s_speaker is None:
         return []
-    d_name = _of(d_atoms, "name")[0]
-    out.add("attribution_shifted", d_name, p_names[0],
-            f"the source gives this to {p_names[0].atom.text}; here to {d_name.atom.text}", derived)
-    return _of(d_atoms, "name")
+    # Shifted only if the new speaker is nowhere in the source sentence and the
+    # source's speaker is gone from the derived one.
+    if set(d_speaker.atom.value.split()) & _name_tokens(p_atoms) or set(s_speaker.atom.value.split()) & _name_tokens(d_atoms):
+        return []
+    out.add("attribution_shifted", d_speaker, s_speaker,
+            f"the source gives this to {s_speaker.atom.text}; here to {d_speaker.atom.text}", derived)
+    return [d_speaker]
+
+
+def _speaker(atoms: Sequence[Located]) -> Located | None:
+    """The name closest to a reporting verb ("Berg said", "according to Okafor")."""
+    verbs = _of(atoms, "attribution")
+    names = [n for n in _of(atoms, "name") if not _CALENDAR.search(n.atom.text)]
+    if not verbs or not names:
+        return None
+    return min(names, key=lambda n: min(abs(n.atom.start - v.atom.end) if n.atom.start >= v.atom.end
+                                         else abs(v.atom.start - n.atom.end) for v in verbs))
 
 
 def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Sentence) -> None:
@@ -204,6 +231,9 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     only flagged when the whole group lacks it.
     """
     hedges_d, hedges_s = _of(d_atoms, "hedge"), _of(s_atoms, "hedge")
+    derived_words = _content(derived.clean)
+    source_words = {w for a in s_atoms for w in _content(a.sentence.clean)}
+    near_copy = len(derived_words & source_words) >= 0.8 * max(1, len(derived_words))
 
     def own(atoms, kind, covering):
         # "less than" in "less than 90 million" is the number's bound; "several" in "several regions" is vague.
@@ -219,15 +249,29 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
         d_values, s_values = {a.atom.value for a in d_list}, {a.atom.value for a in s_list}
         if not s_list or d_values == s_values or (d_values and d_values <= s_values):
             continue
-        if not d_values and {a.atom.value for a in group_atoms if a.atom.kind == s_list[0].atom.kind} & s_values:
-            continue
+        if not d_values:
+            # Summaries drop qualifiers all the time. A drop is reported when the
+            # sentence is otherwise a near copy, or when a strong hedge ("could not
+            # be confirmed", "allegedly") is lost, and not when the other half of a
+            # split keeps it.
+            strong = kind == "hedge_changed" and bool(s_values & STRONG_HEDGES)
+            if not (near_copy or strong):
+                continue
+            if {a.atom.value for a in group_atoms if a.atom.kind == s_list[0].atom.kind} & s_values:
+                continue
         s = s_list[0]
         d = next((a for a in d_list if a.atom.value not in s_values), None)
         here = f"“{d.atom.text}”" if d else "nothing"
         out.add(kind, d, s, f"{noun}: the source says “{s.atom.text}”; here {here}", derived)
     neg_d = [a for a in _of(d_atoms, "negation") if not _inside(a, hedges_d)]
     neg_s = [a for a in _of(s_atoms, "negation") if not _inside(a, hedges_s)]
-    if len(neg_d) % 2 != len(neg_s) % 2 and len(sources_of(s_atoms)) == 1:
+    # A flip only means something when the two sentences say nearly the same words.
+    same_words = derived_words & source_words
+    if (
+        len(neg_d) % 2 != len(neg_s) % 2
+        and len(sources_of(s_atoms)) == 1
+        and len(same_words) >= 0.6 * max(1, len(derived_words))
+    ):
         d = neg_d[0] if neg_d else None
         s = neg_s[0] if neg_s else None
         out.add("negation_flipped", d, s, "negated in one text and not in the other", derived)

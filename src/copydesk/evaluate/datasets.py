@@ -53,3 +53,84 @@ def bump_references(data_dir: Path) -> list[SummarizedArticle]:
             if key not in seen:
                 seen[key] = SummarizedArticle(key, record["article"], record["reference_summary"])
     return [seen[k] for k in sorted(seen)]
+
+
+@dataclass(frozen=True)
+class LabelledSummary:
+    """A summary (derived text) of an article (source), labelled faithful or not by people."""
+
+    article_id: str
+    article: str
+    summary: str
+    unfaithful: bool
+    error_type: str | None = None
+    split: str | None = None
+
+
+def bump_pairs(data_dir: Path) -> list[LabelledSummary]:
+    """BUMP: each article's reference summary (faithful, once) and every edited summary (one error each)."""
+    out: list[LabelledSummary] = []
+    seen: set[str] = set()
+    for task in ("task1_dataset.json", "task2_dataset.json"):
+        for r in json.loads(_require(data_dir / "bump" / task).read_text(encoding="utf-8")):
+            key = str(r["article_id"])
+            if key not in seen:
+                seen.add(key)
+                out.append(LabelledSummary(key, r["article"], r["reference_summary"], False))
+            error = r.get("corrected_error_type") or r["error_type"]
+            out.append(LabelledSummary(key, r["article"], r["edited_summary"], True, error.replace(" Error", "")))
+    return out
+
+
+def summedits_news(data_dir: Path) -> list[LabelledSummary]:
+    records = json.loads(_require(data_dir / "summedits_news" / "summedits_news.json").read_text(encoding="utf-8"))
+    return [
+        LabelledSummary(r["id"].rsplit("_", 1)[0], r["doc"], r["summary"], str(r["label"]) == "0", None, r["split"])
+        for r in records
+    ]
+
+
+_FRANK_TYPES = ("RelE", "EntE", "CircE", "CorefE", "LinkE", "OutE", "GramE")
+
+
+def frank(data_dir: Path) -> list[LabelledSummary]:
+    """FRANK summaries; unfaithful when any sentence has an error. error_type = the commonest error category."""
+    labels = {
+        (a["hash"], a["model_name"]): a
+        for a in json.loads(_require(data_dir / "frank" / "human_annotations.json").read_text(encoding="utf-8"))
+    }
+    out = []
+    with _require(data_dir / "frank" / "benchmark.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            a = labels[(r["hash"], r["model_name"])]
+            unfaithful = float(a["Factuality"]) < 1.0
+            errors = {t: 1 - float(a[t]) for t in _FRANK_TYPES}
+            error = max(errors, key=errors.get) if unfaithful and max(errors.values()) > 0 else None
+            summary = r.get("summary_cased") or " ".join(r["summary_lines"])
+            out.append(LabelledSummary(r["hash"], r["article"], summary, unfaithful, error, f"{r['dataset']}/{r['split']}"))
+    return out
+
+
+def xsumfaith(data_dir: Path) -> list[LabelledSummary]:
+    """XSumFaith summaries of the articles whose text is available; unfaithful when most workers marked a span."""
+    articles = {}
+    with _require(data_dir / "xsumfaith" / "xsum_articles_from_frank.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            articles[str(r["bbcid"])] = "\n".join(r["article_lines"]) if r.get("article_lines") else r["article"]
+    marks: dict[tuple[str, str], dict[str, bool]] = {}
+    summaries: dict[tuple[str, str], str] = {}
+    path = _require(data_dir / "xsumfaith" / "hallucination_annotations_xsum_summaries.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            key = (row["bbcid"], row["system"])
+            if row["bbcid"] not in articles:
+                continue
+            summaries[key] = row["summary"].replace("\\'", "'")
+            worker = marks.setdefault(key, {})
+            worker[row["worker_id"]] = worker.get(row["worker_id"], False) or row["hallucination_type"] != "NULL"
+    return [
+        LabelledSummary(bbcid, articles[bbcid], summaries[(bbcid, system)], sum(w.values()) >= 2, None, system)
+        for (bbcid, system), w in sorted(marks.items())
+    ]

@@ -1,0 +1,43 @@
+import pytest
+
+from copydesk.check.corrupt import KINDS, TRANSFORMS, corruptions
+from copydesk.check.findings import SEVERITY
+
+ARTICLE = (
+    "Finance Minister Tomas Berg called on insurers to publish their maps. "
+    '"Families deserve to know the risk before they buy a home," Berg told reporters in Velmora. '
+    "Grace Okafor said nearly all of the 4,120 claims in 2021 could not be confirmed and were not paid, more than expected."
+)
+QUOTED = '"Families deserve to know the risk before they buy a home," Berg told reporters in Velmora.'
+PLAIN = "Grace Okafor said nearly all of the 4,120 claims in 2021 could not be confirmed and were not paid, more than expected."
+
+
+def test_every_finding_kind_has_a_transform():
+    assert set(KINDS) == set(TRANSFORMS) == set(SEVERITY)
+
+
+@pytest.mark.parametrize(
+    "kind, sentence, expected",
+    [
+        ("number_changed", PLAIN, "5,356 claims"),
+        ("time_scope_changed", PLAIN, "in 2019"),
+        ("entity_generalized", QUOTED, "in several regions"),
+        ("attribution_shifted", QUOTED, "Grace Okafor told reporters"),
+        ("attribution_dropped", QUOTED, "Families deserve to know the risk before they buy a home."),
+        ("quantifier_changed", PLAIN, "said all of the"),
+        ("hedge_changed", PLAIN, "is unclear"),
+        ("negation_flipped", PLAIN, "could be confirmed"),
+        ("comparison_changed", PLAIN, "less than expected"),
+    ],
+)
+def test_transforms_make_their_change(kind, sentence, expected):
+    corrupted = TRANSFORMS[kind](sentence, ARTICLE)
+    assert corrupted and expected in corrupted and corrupted != sentence
+
+
+def test_inapplicable_transforms_return_nothing_and_output_is_deterministic():
+    plain = "The weather was mild."
+    assert corruptions(plain, ARTICLE) == [c for c in corruptions(plain, ARTICLE)]
+    assert TRANSFORMS["quote_altered"](plain, ARTICLE) is None
+    assert TRANSFORMS["number_changed"]("It happened in 2021.", ARTICLE) is None  # a year is not a count
+    assert corruptions(PLAIN, ARTICLE) == corruptions(PLAIN, ARTICLE)
