@@ -18,6 +18,15 @@ def test_readme_eval_summary_matches_results():
         assert cells == expected, f"README row for {key} says {cells}, results.json says {expected}"
 
 
+def test_readme_claims_summary_matches_results():
+    results = json.loads((ROOT / "eval" / "results.json").read_text())["claims"]
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"<!-- claims-summary -->(.*?)<!-- /claims-summary -->", readme, re.S).group(1)
+    cells = [line.split("|")[2].strip() for line in block.strip().splitlines()[2:]]
+    keys = ["bump", "summedits_news", "frank_cnndm", "frank_xsum", "xsumfaith"]
+    assert cells == [f"{100 * results[k]['balanced_accuracy']:.1f}" for k in keys]
+
+
 def _keys(value):
     if isinstance(value, dict):
         for key, inner in value.items():

@@ -31,3 +31,20 @@ def test_mrpc_loader_reads_quotes_verbatim(shared_data):
     pairs = mrpc(shared_data, "test")
     assert len(pairs) == 1388 and sum(p.label for p in pairs) == 926
     assert any('"' in p.a for p in pairs)
+
+
+def test_ci_mode_skips_floors_of_sets_it_does_not_run_but_checks_the_rest():
+    results = {"claims": {"bump": {"balanced_accuracy": 0.5}}}
+    floors = {"claims.bump.balanced_accuracy": 0.6, "claims.frank_cnndm.balanced_accuracy": 0.6}
+    assert below_floors(results, floors, ci=True) == ["claims.bump.balanced_accuracy: 0.5000 is below the floor 0.6"]
+    assert len(below_floors(results, floors)) == 2  # the full run must measure FRANK too
+
+
+def test_claims_markdown_reports_each_set_and_peers():
+    from copydesk.evaluate.harness import claims_markdown
+
+    row = {"n": 10, "unfaithful": 6, "balanced_accuracy": 0.625, "split": "test", "detection_by_error_type": {"Entity": {"n": 3, "detected": 2 / 3}},
+           "false_alarm_examples": [{"summary": "A summary", "why": "number_changed: x"}], "missed_examples": []}
+    text = "\n".join(claims_markdown({"bump": row, "peers": {"bump": {"SummaC": 0.545}, "frank": {}}}))
+    assert "| BUMP (Ma et al. 2023) |" in text and "**62.5**" in text
+    assert "| SummaC | 54.5 |" in text and "Entity 66.7% (n=3)" in text

@@ -73,6 +73,8 @@ def surface_names(text: str) -> list[str]:
             continue  # a lone capitalised first word is usually just a sentence start
         while raw and raw[0].lower() in STOPWORDS:
             raw.pop(0)
+        if raw and raw[-1][-2:] in ("'s", "’s"):
+            raw[-1] = raw[-1][:-2]  # "Rockwell's" names Rockwell
         if raw:
             names.append(" ".join(raw))
     return names

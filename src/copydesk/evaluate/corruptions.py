@@ -23,6 +23,11 @@ from copydesk.segment import segment
 from copydesk.settings import Settings
 
 
+# The evaluation set: the first 40 BUMP test-half articles, 6 sentences each.
+ARTICLES = 40
+PER_ARTICLE = 6
+
+
 def corruption_set(articles: Sequence[SummarizedArticle], per_article: int) -> list[tuple[str, str | None, str]]:
     """(article_id, kind or None for untouched, derived text)."""
     items: list[tuple[str, str | None, str]] = []
@@ -35,7 +40,7 @@ def corruption_set(articles: Sequence[SummarizedArticle], per_article: int) -> l
 
 
 def evaluate_corruptions(
-    articles: Sequence[SummarizedArticle], embedder: Embedder, settings: Settings, per_article: int = 6
+    articles: Sequence[SummarizedArticle], embedder: Embedder, settings: Settings, per_article: int = PER_ARTICLE
 ) -> dict[str, Any]:
     docs = {a.id: document_from_text(a.article, settings=settings) for a in articles}
     produced: Counter[str] = Counter()

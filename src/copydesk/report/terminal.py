@@ -26,8 +26,10 @@ def render(result: CompareResult, console: Console) -> None:
         f"  ·  {s.source_reused_share:.0%} of the source is reused"
     )
     counts = {k: sum(v.verdict == k for v in result.verdicts) for k in _VERDICT_STYLE}
+    omitted = len(result.omissions)
     tally = Text(
-        "  ".join(f"{n} {k}" for k, n in counts.items()) + f"  ·  {len(result.omissions)} source sentences omitted"
+        "  ".join(f"{n} {k}" for k, n in counts.items())
+        + f"  ·  {omitted} source sentence{'' if omitted == 1 else 's'} omitted"
     )
     console.print(
         Panel(
@@ -79,6 +81,7 @@ def render(result: CompareResult, console: Console) -> None:
         console.print(omitted)
     boiler = [b for seg in (result.source, result.derived) for b in seg.boilerplate]
     if boiler:
-        console.print(Text(f"Boilerplate set aside ({len(boiler)} lines): ", style="dim") + Text(
+        lines = f"{len(boiler)} line{'' if len(boiler) == 1 else 's'}"
+        console.print(Text(f"Boilerplate set aside ({lines}): ", style="dim") + Text(
             "; ".join(f"{b.reason}: {b.text[:60]}" for b in boiler), style="dim"
         ))
