@@ -37,6 +37,7 @@ calibrate: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_compare.py
+	$(BIN)/python benchmarks/bench_claims.py
 
 clean:
 	rm -rf $(VENV) copydesk-demo .pytest_cache

@@ -14,17 +14,17 @@ def sents(text):
 
 
 SOURCE = "The strike ended on Tuesday after twelve days.\nWorkers won a raise of four percent.\nThe mayor praised both sides."
+# Each source sentence on its own axis.
+SOURCE_AXES = {
+    "The strike ended on Tuesday after twelve days.": [1, 0, 0, 0],
+    "Workers won a raise of four percent.": [0, 1, 0, 0],
+    "The mayor praised both sides.": [0, 0, 1, 0],
+}
 
 
 def test_one_to_one_and_unrelated():
     emb = TableEmbedder(
-        {
-            "The strike ended on Tuesday after twelve days.": [1, 0, 0, 0],
-            "Workers won a raise of four percent.": [0, 1, 0, 0],
-            "The mayor praised both sides.": [0, 0, 1, 0],
-            "Dockworkers got a four percent pay rise.": [0.1, 1, 0, 0],
-            "The weather was pleasant.": [0, 0, 0, 1],
-        }
+        {**SOURCE_AXES, "Dockworkers got a four percent pay rise.": [0.1, 1, 0, 0], "The weather was pleasant.": [0, 0, 0, 1]}
     )
     result = align(sents("Dockworkers got a four percent pay rise.\nThe weather was pleasant."), sents(SOURCE), emb, SETTINGS)
     assert [(a.derived, a.source) for a in result] == [((0,), (1,))]
@@ -32,14 +32,7 @@ def test_one_to_one_and_unrelated():
 
 
 def test_merge_of_two_source_sentences():
-    emb = TableEmbedder(
-        {
-            "The strike ended on Tuesday after twelve days.": [1, 0, 0, 0],
-            "Workers won a raise of four percent.": [0, 1, 0, 0],
-            "The mayor praised both sides.": [0, 0, 1, 0],
-            "The twelve-day strike ended Tuesday with a four percent raise.": [1, 1, 0, 0],
-        }
-    )
+    emb = TableEmbedder({**SOURCE_AXES, "The twelve-day strike ended Tuesday with a four percent raise.": [1, 1, 0, 0]})
     result = align(sents("The twelve-day strike ended Tuesday with a four percent raise."), sents(SOURCE), emb, SETTINGS)
     assert [(a.derived, a.source) for a in result] == [((0,), (0, 1))]
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from copydesk.align import anchors as anchor_lib
+from copydesk.check.findings import compare_atoms, sentence_atoms, unsourced_quotes
 from copydesk.models import Alignment, Omission, SegmentedDocument, Sentence, Summary, Verdict
 
 _QUOTE = re.compile(r"“[^”]{3,}”|\"[^\"]{3,}\"")
@@ -23,11 +24,10 @@ def verdicts(
     source: SegmentedDocument, derived: SegmentedDocument, alignments: Sequence[Alignment]
 ) -> tuple[Verdict, ...]:
     """supported / distorted (aligned, with findings) / unsupported (no source backs it)."""
-    from copydesk.check.findings import compare_atoms, sentence_atoms, unsourced_quotes
-
     backed = {i: a for a in alignments for i in a.derived}
     src_doc = source.document
-    all_source_atoms = [a for s in source.sentences for a in sentence_atoms(s, src_doc)]
+    source_atoms = {s.index: sentence_atoms(s, src_doc) for s in source.sentences}
+    all_source_atoms = [a for atoms in source_atoms.values() for a in atoms]
     out = []
     for sentence in derived.sentences:
         alignment = backed.get(sentence.index)
@@ -47,7 +47,7 @@ def verdicts(
         nearby = {j + step for j in alignment.source for step in (-1, 1)} - set(alignment.source)
         neighbours = [source.sentences[j] for j in sorted(nearby) if 0 <= j < len(source.sentences)]
         group = [derived.sentences[i] for i in alignment.derived]
-        findings = compare_atoms(sentence, derived.document, aligned, src_doc, neighbours, all_source_atoms, group)
+        findings = compare_atoms(sentence, derived.document, aligned, neighbours, source_atoms, group)
         label = "distorted" if findings else "supported"
         out.append(Verdict(sentence.index, label, tuple(findings), best_score=alignment.score))
     return tuple(out)

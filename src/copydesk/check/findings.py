@@ -9,7 +9,7 @@ a fact moved from the next sentence is not called changed.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -77,15 +77,18 @@ def compare_atoms(
     derived: Sentence,
     derived_doc: Document,
     sources: Sequence[Sentence],
-    source_doc: Document,
     neighbours: Sequence[Sentence],
-    all_source_atoms: Sequence[Located],
+    source_atoms: Mapping[int, list[Located]],
     group: Sequence[Sentence] = (),
 ) -> list[Finding]:
-    """Findings for one aligned derived sentence (`group`: the derived sentences aligned with it)."""
+    """Findings for one aligned derived sentence.
+
+    `source_atoms` maps each source sentence index to its atoms (computed once
+    per comparison); `group` holds the derived sentences aligned with it."""
     d_atoms = sentence_atoms(derived, derived_doc)
-    s_atoms = [a for s in sources for a in sentence_atoms(s, source_doc)]
-    near = s_atoms + [a for s in neighbours for a in sentence_atoms(s, source_doc)]
+    s_atoms = [a for s in sources for a in source_atoms[s.index]]
+    near = s_atoms + [a for s in neighbours for a in source_atoms[s.index]]
+    all_source_atoms = [a for atoms in source_atoms.values() for a in atoms]
     out = FindingBuilder()
     # Quotes and speakers first: the names and numbers inside a changed quote,
     # and a shifted speaker's name, are then not reported a second time.

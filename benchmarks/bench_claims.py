@@ -1,0 +1,59 @@
+"""Speed of the claim check alone: aligned sentence pairs checked per second.
+
+Aligns each BUMP reference summary with its article once (not timed), then
+times `copydesk.check.verdicts` (atoms of every source sentence, then the
+findings of every aligned derived sentence). Goal: at least 50 pairs/s.
+
+    python benchmarks/bench_claims.py [--articles 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from copydesk.align.aligner import align
+from copydesk.align.embedder import make_embedder
+from copydesk.check import verdicts
+from copydesk.evaluate.datasets import bump_references
+from copydesk.ingest import document_from_text
+from copydesk.segment import segment
+from copydesk.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import SHARED_DATA, machine, write_section  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=60)
+    args = parser.parse_args()
+    settings = Settings.load()
+    embedder = make_embedder(settings)
+    jobs = []
+    for item in bump_references(SHARED_DATA)[: args.articles]:
+        source = segment(document_from_text(item.article))
+        derived = segment(document_from_text(item.summary))
+        jobs.append((source, derived, align(derived.sentences, source.sentences, embedder, settings)))
+    pairs = sum(len(a.derived) for _, _, alignments in jobs for a in alignments)
+    sentences = sum(len(s.sentences) for s, _, _ in jobs)
+    started = time.perf_counter()
+    for source, derived, alignments in jobs:
+        verdicts(source, derived, alignments)
+    elapsed = time.perf_counter() - started
+    report = (
+        "## claim check (`benchmarks/bench_claims.py`)\n\n"
+        f"Machine: {machine()}. {args.articles} BUMP articles ({sentences:,} source sentences) with their reference"
+        f" summaries, aligned beforehand; timed: `copydesk.check.verdicts` on {pairs} aligned derived sentences"
+        " (atoms of every source sentence included).\n\n"
+        "| measure | result | goal |\n|---|---|---|\n"
+        f"| aligned sentence pairs checked per second | {pairs / elapsed:.0f} pairs/s ({elapsed:.2f} s) | at least 50 |\n"
+    )
+    print(report)
+    write_section("claims", report)
+
+
+if __name__ == "__main__":
+    main()
