@@ -95,9 +95,6 @@ class MiniLMEncoder:
                 )
             )
 
-    def token_counts(self, texts: list[str]) -> list[int]:
-        return [len(e.ids) for e in self.tokenizer.encode_batch(texts)]
-
     def encode(self, texts: list[str], batch_size: int = 8) -> np.ndarray:
         """Return unit vectors, one row per text, in input order."""
         if not texts:

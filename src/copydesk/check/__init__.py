@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from copydesk.align import anchors as anchor_lib
+from copydesk.check.atoms import QUOTE
 from copydesk.check.findings import compare_atoms, sentence_atoms, unsourced_quotes
 from copydesk.models import Alignment, Omission, SegmentedDocument, Sentence, Summary, Verdict
 
-_QUOTE = re.compile(r"“[^”]{3,}”|\"[^\"]{3,}\"")
 
 
 def sentence_facts(sentence: Sentence) -> tuple[str, ...]:
     """Numbers, quotes and names a sentence carries, most checkable first."""
     text = sentence.clean
-    quotes = tuple(m.group() for m in _QUOTE.finditer(text))
+    quotes = tuple(m.group() for m in QUOTE.finditer(text))
     names = tuple(dict.fromkeys(n for n in anchor_lib.surface_names(text) if not any(n in q for q in quotes)))
     return tuple(dict.fromkeys(anchor_lib.surface_numbers(text))) + quotes + names
 
@@ -33,7 +32,7 @@ def verdicts(
         alignment = backed.get(sentence.index)
         if alignment is None:
             facts = anchor_lib.extract(sentence.clean)
-            factual = bool(facts.numbers or _QUOTE.search(sentence.clean) or facts.names)
+            factual = bool(facts.numbers or QUOTE.search(sentence.clean) or facts.names)
             out.append(
                 Verdict(
                     sentence.index,
@@ -61,7 +60,7 @@ def omissions(source: SegmentedDocument, alignments: Sequence[Alignment]) -> tup
     def rank(o: Omission) -> tuple[int, int]:
         sentence = source.sentences[o.source]
         has_number = bool(anchor_lib.extract(sentence.clean).numbers)
-        has_quote = bool(_QUOTE.search(sentence.clean))
+        has_quote = bool(QUOTE.search(sentence.clean))
         return (0 if has_number or has_quote else 1 if o.facts else 2, o.source)
 
     return tuple(sorted(omitted, key=rank))

@@ -79,7 +79,7 @@ COMPARISONS = {
     "compared with": "compared", "compared to": "compared", "as much as": "equal", "the same as": "equal",
 }
 _COMPARISON = re.compile(r"\b(" + "|".join(COMPARISONS) + r")\b", re.IGNORECASE)
-_QUOTE = re.compile(r"“([^”]{3,})”|\"([^\"]{3,})\"")
+QUOTE = re.compile(r"“([^”]{3,})”|\"([^\"]{3,})\"")
 REPORTING_VERBS = (
     # Forms that are also common nouns ("claims", "estimates", "notes") are left out.
     "said|says|say|told|tells|added|adds|stated|claimed|argued|argues|warned|warns|urged|urges|"
@@ -131,7 +131,7 @@ def extract_atoms(text: str, published: date | None = None) -> list[Atom]:
     atoms += _span_atoms("hedge", _HEDGE, text, lambda m: HEDGES[m.group().lower()])
     atoms += _span_atoms("negation", _NEGATION, text, lambda m: "not")
     atoms += _span_atoms("comparison", _COMPARISON, text, lambda m: COMPARISONS[m.group().lower()])
-    atoms += _span_atoms("quote", _QUOTE, text, lambda m: _quote_key(m.group(1) or m.group(2)))
+    atoms += _span_atoms("quote", QUOTE, text, lambda m: _quote_key(m.group(1) or m.group(2)))
     atoms += _span_atoms("attribution", _ATTRIBUTION, text, lambda m: m.group().lower())
     atoms += _span_atoms("vague", _VAGUE, text, lambda m: m.group().lower())
     pos = 0
