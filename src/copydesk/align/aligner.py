@@ -71,6 +71,37 @@ def pair_score(similarity: float, anchor_overlap: float, settings: Settings) -> 
     return (1.0 - settings.anchor_weight) * similarity + settings.anchor_weight * anchor_overlap
 
 
+def _prepare(
+    derived: Sequence[Sentence], source: Sequence[Sentence], embedder: Embedder
+) -> tuple[_Side, _Side, np.ndarray]:
+    """Embeddings, pooling weights and anchors of both sides, and their cosine matrix."""
+    texts = [embedding_text(s) for s in derived] + [embedding_text(s) for s in source]
+    vectors = embedder.embed(texts)
+    rare = anchor_lib.rare_vocabulary(texts)
+
+    def side(sentences: Sequence[Sentence], rows: np.ndarray) -> _Side:
+        weights = np.array([max(1, len(x.clean.split())) for x in sentences], dtype=np.float32)
+        return _Side(rows, weights, sentence_anchors(sentences, rare))
+
+    d = side(derived, vectors[: len(derived)])
+    s = side(source, vectors[len(derived) :])
+    return d, s, d.vectors @ s.vectors.T
+
+
+def candidate_signals(
+    derived: Sequence[Sentence], source: Sequence[Sentence], embedder: Embedder
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per derived sentence: (cosines, anchor overlaps) of its nearest source sentences, as `align` sees them."""
+    if not derived or not source:
+        return []
+    d, s, cos = _prepare(derived, source, embedder)
+    out = []
+    for i, row in enumerate(cos):
+        top = np.argsort(-row)[:CANDIDATES]
+        out.append((row[top], np.array([anchor_lib.overlap(d.anchors[i], s.anchors[j])[0] for j in top])))
+    return out
+
+
 def align(
     derived: Sequence[Sentence],
     source: Sequence[Sentence],
@@ -79,20 +110,7 @@ def align(
 ) -> tuple[Alignment, ...]:
     if not derived or not source:
         return ()
-    texts = [embedding_text(s) for s in derived] + [embedding_text(s) for s in source]
-    vectors = embedder.embed(texts)
-    rare = anchor_lib.rare_vocabulary(texts)
-    d = _Side(
-        vectors[: len(derived)],
-        np.array([max(1, len(s.clean.split())) for s in derived], dtype=np.float32),
-        sentence_anchors(derived, rare),
-    )
-    s = _Side(
-        vectors[len(derived) :],
-        np.array([max(1, len(x.clean.split())) for x in source], dtype=np.float32),
-        sentence_anchors(source, rare),
-    )
-    cos = d.vectors @ s.vectors.T
+    d, s, cos = _prepare(derived, source, embedder)
     links: dict[int, Alignment] = {}
     for i in range(len(derived)):
         link = _best_link(i, cos[i], d, s, settings)
@@ -112,12 +130,11 @@ def _best_link(i: int, cos_row: np.ndarray, d: _Side, s: _Side, settings: Settin
     # the one sharing most numbers, names and rare words wins.
     close = [t for t in scored if t[0] >= scored[0][0] - settings.close_call_margin]
     best_score, best_j, best_shared, _ = max(close, key=lambda t: (t[3], t[0]))
-    scored.remove(next(t for t in scored if t[1] == best_j))
-    scored.insert(0, (best_score, best_j, best_shared, 0.0))
     if best_score < settings.match_threshold - settings.merge_gain * 2:
         return None
     link = Alignment((i,), (best_j,), best_score, float(cos_row[best_j]), best_shared)
-    for _, k, _, _ in scored[1:3]:
+    others = [t[1] for t in scored if t[1] != best_j]
+    for k in others[:2]:
         pair = sorted((best_j, k))
         merged_vec = _pool(s.vectors[pair], s.weights[pair])
         ov, shared = anchor_lib.overlap(d.anchors[i], _union([s.anchors[p] for p in pair]))

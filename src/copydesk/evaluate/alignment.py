@@ -16,16 +16,17 @@ MRPC pair a paraphrase), and reported on MRPC test and the test half.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from copydesk.align import anchors as anchor_lib
-from copydesk.align.aligner import align, embedding_text
+from copydesk.align.aligner import align, candidate_signals
 from copydesk.align.embedder import Embedder
 from copydesk.evaluate.datasets import SentencePair, SummarizedArticle
 from copydesk.ingest import document_from_text
+from copydesk.models import Sentence
 from copydesk.segment import segment
 from copydesk.settings import Settings
 
@@ -95,24 +96,24 @@ def is_dev_article(article_id: str) -> bool:
     return int(hashlib.sha1(article_id.encode()).hexdigest(), 16) % 2 == 0
 
 
-def retelling_signals(articles: Sequence[SummarizedArticle], embedder: Embedder, candidates: int = 6) -> list[PairSignals]:
-    """For each summary sentence vs its own / another article: signals of its nearest source sentences."""
-    out = []
-    segmented = {a.id: segment(document_from_text(a.article)).sentences for a in articles}
+def _retelling_pairs(
+    articles: Sequence[SummarizedArticle], settings: Settings | None = None
+) -> Iterator[tuple[tuple[Sentence, ...], tuple[Sentence, ...], bool]]:
+    """(summary sentences, article sentences, is its own article) for each article and a different one."""
+    segmented = {a.id: segment(document_from_text(a.article, settings=settings)).sentences for a in articles}
     for k, item in enumerate(articles):
-        summary = segment(document_from_text(item.summary)).sentences
-        for candidate, label in ((item, 1), (_other(articles, k), 0)):
-            source = segmented[candidate.id]
-            rare = anchor_lib.rare_vocabulary([s.clean for s in summary] + [s.clean for s in source])
-            s_vec = embedder.embed([embedding_text(s) for s in source])
-            d_vec = embedder.embed([embedding_text(s) for s in summary])
-            s_anchors = [anchor_lib.extract(s.clean, rare) for s in source]
-            for row, sentence in zip(d_vec @ s_vec.T, summary):
-                d_anchors = anchor_lib.extract(sentence.clean, rare)
-                top = np.argsort(-row)[:candidates]
-                overlaps = [anchor_lib.overlap(d_anchors, s_anchors[j])[0] for j in top]
-                out.append(PairSignals(row[top], np.array(overlaps), np.full(len(top), label)))
-    return out
+        summary = segment(document_from_text(item.summary, settings=settings)).sentences
+        yield summary, segmented[item.id], True
+        yield summary, segmented[_other(articles, k).id], False
+
+
+def retelling_signals(articles: Sequence[SummarizedArticle], embedder: Embedder) -> list[PairSignals]:
+    """For each summary sentence vs its own / another article: signals of its nearest source sentences."""
+    return [
+        PairSignals(cosines, overlaps, np.full(len(cosines), int(own)))
+        for summary, source, own in _retelling_pairs(articles)
+        for cosines, overlaps in candidate_signals(summary, source, embedder)
+    ]
 
 
 def evaluate_pairs(signals: PairSignals, settings: Settings) -> dict[str, float]:
@@ -131,11 +132,8 @@ def evaluate_retelling(
 ) -> dict[str, float]:
     """Summary sentences backed by their own article (positives) vs another article (negatives)."""
     predicted, gold = [], []
-    segmented = {a.id: segment(document_from_text(a.article, settings=settings)) for a in articles}
-    for k, item in enumerate(articles):
-        summary = segment(document_from_text(item.summary, settings=settings)).sentences
-        for candidate, label in ((item, True), (_other(articles, k), False)):
-            backed = {i for a in align(summary, segmented[candidate.id].sentences, embedder, settings) for i in a.derived}
-            predicted += [s.index in backed for s in summary]
-            gold += [label] * len(summary)
+    for summary, source, own in _retelling_pairs(articles, settings):
+        backed = {i for a in align(summary, source, embedder, settings) for i in a.derived}
+        predicted += [s.index in backed for s in summary]
+        gold += [own] * len(summary)
     return prf(np.array(predicted), np.array(gold))
