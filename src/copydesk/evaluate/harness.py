@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.align.embedder import Embedder, make_embedder
+from copydesk.check.corrupt import KINDS
 from copydesk.evaluate import alignment, claims, corruptions, datasets, peers
 from copydesk.settings import STATIC, Settings, calibration
 
@@ -244,7 +245,8 @@ def claims_markdown(c: dict[str, Any]) -> list[str]:
             "| kind | variants | recall | precision | flagged at all |",
             "|---|---|---|---|---|",
         ]
-        for kind, v in k["per_kind"].items():
+        for kind in KINDS:  # fixed order, whether the figures are fresh or reloaded from JSON
+            v = k["per_kind"][kind]
             cells = [_pct(v[m]) if v[m] is not None else "–" for m in ("recall", "precision", "flagged_any")]
             lines.append(f"| `{kind}` | {v['n']} | " + " | ".join(cells) + " |")
         lines += ["", f"Untouched sentences flagged (false alarms): {_pct(k['false_alarm_rate'])}% of {k['untouched']}."]
