@@ -59,3 +59,26 @@ def real_embedder():
     from copydesk.align.embedder import make_embedder
 
     return make_embedder(Settings.load())
+
+
+DEMO_ARTICLES = Path(__file__).resolve().parents[1] / "src" / "copydesk" / "demo" / "articles"
+
+
+def light_edit(text: str) -> str:
+    """A copy with a few words changed, as a careless rewrite would."""
+    for old, new in (("handled", "processed"), ("increase", "rise"), ("urged", "asked"), ("said", "stated")):
+        text = text.replace(old, new, 1)
+    return text
+
+
+@pytest.fixture
+def story_documents(settings):
+    """The demo story (source, faithful and distorting retellings, an unrelated article)
+    plus a verbatim copy and a light edit of the faithful retelling, as Documents."""
+    from copydesk.ingest import document_from_text, load_document
+
+    docs = {p.stem: load_document(p, settings) for p in sorted(DEMO_ARTICLES.iterdir())}
+    faithful = docs["faithful_velmora_daily"].text
+    docs["copy"] = document_from_text(faithful + "\nShare this article\n", id="copy", site="Copycat News", settings=settings)
+    docs["edit"] = document_from_text(light_edit(faithful), id="edit", site="Rewrite Daily", settings=settings)
+    return docs

@@ -114,6 +114,166 @@ def _compare_batch(batch: Path, settings) -> None:
         raise typer.Exit(1)
 
 
+DbOption = Annotated[Path, typer.Option("--db", help="The library file (SQLite).")]
+DEFAULT_DB = Path("copydesk.db")
+
+
+def _library(db: Path, fast: bool = False, max_bytes: int | None = None):
+    from copydesk.library import Library
+
+    return Library.open(db, _settings(max_bytes, fast))
+
+
+@app.command()
+def add(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, JSON/JSONL, WARC; - for stdin.")],
+    db: DbOption = DEFAULT_DB,
+    batch_size: Annotated[int, typer.Option(help="Articles per committed batch.")] = 100,
+    max_bytes: Annotated[Optional[int], typer.Option(help="Largest article accepted, in bytes.")] = None,
+) -> None:
+    """Add articles to the library (re-adding is a no-op; an interrupted run resumes)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from copydesk.ingest.stream import iter_documents
+
+    skipped = 0
+    report = None
+
+    def on_error(exc: CopydeskError) -> None:
+        nonlocal skipped
+        skipped += 1
+        err.print(f"[bold red]skipped:[/] {exc}", highlight=False, soft_wrap=True)
+
+    try:
+        with _library(db, max_bytes=max_bytes) as library:
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True) as progress:
+                task = progress.add_task("adding")
+                shown = 0
+
+                def on_progress(r) -> None:
+                    nonlocal shown
+                    for article_id in r.added[shown:]:
+                        record = library.store.get(article_id)
+                        sys.stdout.write(f"{article_id}\t{(record.title if record else None) or ''}\n")
+                    shown = len(r.added)
+                    sys.stdout.flush()
+                    progress.update(task, description=f"added {len(r.added)}, already there {len(r.present)}")
+
+                report = library.add(
+                    iter_documents(paths, library.settings, on_error),
+                    batch_size=batch_size,
+                    on_error=on_error,
+                    on_progress=on_progress,
+                )
+    except KeyboardInterrupt:
+        _fail("interrupted: every committed batch is kept; run the same command again to resume", 130)
+    except CopydeskError as exc:
+        _fail(str(exc), exc.exit_code)
+    err.print(
+        f"added {len(report.added)}, already in the library {len(report.present)}, skipped {skipped} ({db})",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if skipped:
+        raise typer.Exit(1)
+
+
+def _print_json(obj: dict, compact: bool = False) -> None:
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")) if compact else json.dumps(obj, ensure_ascii=False, indent=2)
+    sys.stdout.write(text + "\n")
+
+
+def _related(kind: str, articles: list[str], db: Path, json_out: bool, fast: bool) -> None:
+    from copydesk.report.library import related_json
+    from copydesk.report.terminal import render_related
+
+    try:
+        with _library(db, fast) as library:
+            for ref in articles:
+                article, relations = getattr(library, kind)(ref)
+                title_of = _title_lookup(library)
+                if json_out:
+                    _print_json(related_json(kind, article, relations, title_of), compact=len(articles) > 1)
+                else:
+                    render_related(kind, article, relations, title_of, Console())
+    except CopydeskError as exc:
+        _fail(str(exc), exc.exit_code)
+
+
+def _title_lookup(library):
+    def title_of(article_id: str) -> str | None:
+        record = library.store.get(article_id)
+        return record.title if record else None
+
+    return title_of
+
+
+ArticlesArgument = Annotated[list[str], typer.Argument(help="Article ids in the library, or files not yet added.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/schema.md).")]
+FastOption = Annotated[bool, typer.Option("--fast", help="Confirm candidates with static embeddings (faster, less exact).")]
+
+
+@app.command()
+def sources(articles: ArticlesArgument, db: DbOption = DEFAULT_DB, json_out: JsonOption = False, fast: FastOption = False) -> None:
+    """Likely sources of each ARTICLE, best first, with relation, direction, credit and claim check."""
+    _related("sources", articles, db, json_out, fast)
+
+
+@app.command()
+def derivatives(articles: ArticlesArgument, db: DbOption = DEFAULT_DB, json_out: JsonOption = False, fast: FastOption = False) -> None:
+    """Articles in the library retold from each ARTICLE."""
+    _related("derivatives", articles, db, json_out, fast)
+
+
+@app.command()
+def trace(
+    db: DbOption = DEFAULT_DB,
+    json_out: JsonOption = False,
+    graphml: Annotated[Optional[Path], typer.Option(help="Also write the provenance graph as GraphML here.")] = None,
+    dot: Annotated[Optional[Path], typer.Option(help="Also write it as Graphviz DOT here.")] = None,
+    fast: FastOption = False,
+) -> None:
+    """Story clusters over the whole library, each with its earliest source and who retold whom."""
+    from rich.progress import Progress
+
+    from copydesk.report.library import trace_dot, trace_graphml, trace_json
+    from copydesk.report.terminal import render_trace
+
+    try:
+        with _library(db, fast) as library:
+            with Progress(console=err, transient=True) as progress:
+                task = progress.add_task("confirming candidate pairs", total=None)
+                clusters = library.trace(on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+            title_of = _title_lookup(library)
+            if graphml is not None:
+                _write_text(graphml, trace_graphml(clusters, title_of))
+            if dot is not None:
+                _write_text(dot, trace_dot(clusters, title_of))
+            if json_out:
+                _print_json(trace_json(clusters, title_of))
+            else:
+                render_trace(clusters, title_of, Console())
+    except CopydeskError as exc:
+        _fail(str(exc), exc.exit_code)
+
+
+@app.command()
+def stats(db: DbOption = DEFAULT_DB, json_out: JsonOption = False, fast: FastOption = False) -> None:
+    """Per outlet: articles, retellings, share uncredited, distortions per retelling."""
+    from copydesk.report.library import stats_json
+    from copydesk.report.terminal import render_stats
+
+    try:
+        with _library(db, fast) as library:
+            rows = library.stats()
+        if json_out:
+            _print_json(stats_json(rows))
+        else:
+            render_stats(rows, Console())
+    except CopydeskError as exc:
+        _fail(str(exc), exc.exit_code)
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the HTML reports.")] = Path("copydesk-demo"),

@@ -20,3 +20,7 @@ class InputError(CopydeskError):
 
 class ModelError(CopydeskError):
     """A model the pipeline needs is not installed or cannot be loaded."""
+
+
+class StoreError(CopydeskError):
+    """The library file cannot be opened, is not a copydesk library, or is too new."""

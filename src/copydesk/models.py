@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+
 VerdictLabel = Literal["supported", "distorted", "unsupported"]
 AdditionKind = Literal["factual", "filler"]
 
@@ -120,3 +122,83 @@ class CompareResult:
     omissions: tuple[Omission, ...]
     summary: Summary
     settings: dict
+
+
+# Library and tracing records ------------------------------------------------
+
+RelationKind = Literal["verbatim_copy", "light_edit", "paraphrase", "same_event", "unrelated"]
+RELATION_KINDS: tuple[str, ...] = ("verbatim_copy", "light_edit", "paraphrase", "same_event", "unrelated")
+# Relations in which one article was made from the other.
+DERIVATIONS = frozenset({"verbatim_copy", "light_edit", "paraphrase"})
+
+
+@dataclass(frozen=True, eq=False)
+class ArticleSignals:
+    """What the library index keeps per article (see trace/signals.py)."""
+
+    minhash: np.ndarray  # uint32 signature of word shingles
+    buckets: tuple[int, ...]  # one LSH bucket per band
+    facts: frozenset[str]  # n:4120, y:2021, name:..., q:...
+    vector: np.ndarray  # unit document vector from the candidate embedder
+
+
+@dataclass(frozen=True)
+class LibraryArticle:
+    """An article as the library stores it: the extracted text and its metadata."""
+
+    id: str
+    content_hash: str
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    site: str | None = None
+    url: str | None = None
+    language: str = "en"
+    format: str = "text"
+    path: str | None = None
+    sentence_spans: tuple[tuple[int, int], ...] = ()
+    boilerplate_spans: tuple[tuple[int, int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Relation:
+    """What one article is to another, with the evidence.
+
+    `source`/`derived` are article ids; when the direction is unknown they
+    keep the order the pair was asked in and `direction_confidence` is 0.
+    """
+
+    source: str
+    derived: str
+    relation: RelationKind
+    direction_known: bool
+    direction_confidence: float
+    direction_evidence: tuple[str, ...]
+    credited: bool | None  # None: the source has no name, site or link to credit
+    shared_facts: tuple[str, ...]
+    verdict_counts: dict  # of the derived article's sentences against the source
+    distortions: int  # findings in the derived article
+    jaccard: float  # word-shingle overlap
+    derived_backed_share: float
+    source_reused_share: float
+    order: float  # rank correlation of aligned sentence positions
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One story: its articles, its earliest source and who retold whom."""
+
+    id: str
+    root: str
+    members: tuple[str, ...]
+    edges: tuple[Relation, ...]  # a provenance tree, plus same_event links
+
+
+@dataclass(frozen=True)
+class OutletStats:
+    site: str
+    articles: int
+    retellings: int  # articles derived from another article in the library
+    uncredited: int
+    distortions: int

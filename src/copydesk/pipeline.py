@@ -8,7 +8,7 @@ from copydesk.align.aligner import align
 from copydesk.align.embedder import Embedder, make_embedder
 from copydesk.check import omissions, summarize, verdicts
 from copydesk.ingest import document_from_text, load_document
-from copydesk.models import CompareResult, Document
+from copydesk.models import CompareResult, Document, SegmentedDocument
 from copydesk.segment import segment
 from copydesk.settings import Settings
 
@@ -36,6 +36,13 @@ def compare(
     embedder = embedder or make_embedder(settings)
     src = segment(as_document(source, settings))
     der = segment(as_document(derived, settings))
+    return compare_segmented(src, der, settings, embedder)
+
+
+def compare_segmented(
+    src: SegmentedDocument, der: SegmentedDocument, settings: Settings, embedder: Embedder
+) -> CompareResult:
+    """The compare stages on already segmented articles (the library reuses them)."""
     alignments = align(der.sentences, src.sentences, embedder, settings)
     return CompareResult(
         source=src,

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-SETTINGS_VERSION = 1
+SETTINGS_VERSION = 2
 
 
 MINILM = "all-MiniLM-L6-v2"
@@ -56,6 +56,26 @@ class Settings:
     # Below this share of common English words we warn that results may be poor.
     english_min_share: float = 0.12
     embed_batch_size: int = 8  # small batches stay in cache: fastest with numpy on 2 cores
+
+    # Library index (copydesk add): cheap signals computed for every article.
+    candidate_embedder: str = STATIC  # document vectors; `embedder` confirms
+    shingle_words: int = 5  # word n-grams hashed into MinHash
+    minhash_perms: int = 128
+    lsh_bands: int = 32  # 32 bands of 4 rows: pairs above ~0.4 Jaccard collide in some band
+    # Fact keys held by more than this share of the library (and more than fact_key_min_cap
+    # articles) are too common to propose candidates: capped, not exploded.
+    fact_key_max_share: float = 0.01
+    fact_key_min_cap: int = 50
+    # Candidates confirmed per article with the full compare, best cheap score first.
+    candidate_limit: int = 10
+    candidate_min_cosine: float = 0.75  # document vectors (static embeddings)
+    candidate_min_facts: float = 2.0  # idf-weighted fact keys shared
+    # Relations between two articles (copydesk sources / derivatives / trace).
+    verbatim_min_jaccard: float = 0.95  # 5-word shingles of the story text
+    light_edit_min_jaccard: float = 0.25
+    paraphrase_min_share: float = 0.5  # of the derived text backed by the source
+    paraphrase_min_order: float = 0.5  # rank correlation of aligned sentence positions
+    same_event_min_facts: int = 3  # shared fact keys when little text is retold
 
     @classmethod
     def load(cls, **overrides: Any) -> Settings:

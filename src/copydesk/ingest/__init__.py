@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,10 +111,30 @@ def _read_path(path: Path, settings: Settings) -> str:
     return decode_bytes(data, where, settings.max_bytes)
 
 
-def read_documents(path: str | Path, settings: Settings | None = None) -> Iterator[Document]:
-    """Every document in a file: one for text/HTML/JSON, one per line for JSONL."""
+def read_documents(
+    path: str | Path, settings: Settings | None = None, on_error: Callable[[InputError], None] | None = None
+) -> Iterator[Document]:
+    """Every document in a file: one for text/HTML/JSON, one per line for JSONL.
+
+    A bad record raises InputError, or with `on_error` is reported there and skipped."""
     settings = settings or Settings.load()
-    path = Path(path)
+    for item in _read_records(Path(path), settings):
+        if isinstance(item, InputError):
+            if on_error is None:
+                raise item
+            on_error(item)
+        else:
+            yield item
+
+
+def _record(record: Any, where: str, settings: Settings) -> Document | InputError:
+    try:
+        return document_from_record(record, where, settings)
+    except InputError as exc:
+        return exc
+
+
+def _read_records(path: Path, settings: Settings) -> Iterator[Document | InputError]:
     text = _read_path(path, settings)
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
@@ -125,8 +145,9 @@ def read_documents(path: str | Path, settings: Settings | None = None) -> Iterat
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(where, f"malformed JSON ({exc.msg})") from exc
-            yield document_from_record(record, where, settings)
+                yield InputError(where, f"malformed JSON ({exc.msg})")
+                continue
+            yield _record(record, where, settings)
     elif suffix == ".json":
         try:
             record = json.loads(text)
@@ -134,7 +155,7 @@ def read_documents(path: str | Path, settings: Settings | None = None) -> Iterat
             raise InputError(f"{path}:{exc.lineno}", f"malformed JSON ({exc.msg})") from exc
         records = record if isinstance(record, list) else [record]
         for n, item in enumerate(records):
-            yield document_from_record(item, str(path) if len(records) == 1 else f"{path}[{n}]", settings)
+            yield _record(item, str(path) if len(records) == 1 else f"{path}[{n}]", settings)
     else:
         fmt = "html" if suffix in (".html", ".htm") else None
         yield document_from_text(text, where=str(path), settings=settings, format=fmt)

@@ -85,3 +85,77 @@ def render(result: CompareResult, console: Console) -> None:
         console.print(Text(f"Boilerplate set aside ({lines}): ", style="dim") + Text(
             "; ".join(f"{b.reason}: {b.text[:60]}" for b in boiler), style="dim"
         ))
+
+
+# Library commands: sources / derivatives / trace / stats -----------------------
+
+_CREDIT = {True: "credited", False: "uncredited", None: "unknown"}
+
+
+def render_related(kind: str, article, relations, title_of, console: Console) -> None:
+    """`kind` is "sources" or "derivatives"; titles come from articles, so they stay plain Text."""
+    console.print(Text(f"{kind.capitalize()} of {article.id}: {article.title or ''}", style="bold"))
+    if not relations:
+        console.print(Text("  none found in the library"))
+        return
+    table = Table(show_lines=False)
+    for column in ("article", "relation", "direction", "conf.", "credit", "verdicts", "shared facts"):
+        table.add_column(column)
+    for r in relations:
+        other = r.source if r.derived == article.id else r.derived
+        if not r.direction_known:
+            direction = "unknown"
+        else:
+            direction = "its source" if r.source == other else "retold from it"
+        counts = r.verdict_counts
+        table.add_row(
+            Text(f"{other}\n{(title_of(other) or '')[:50]}"),
+            Text(r.relation),
+            Text(direction),
+            Text(f"{r.direction_confidence:.2f}"),
+            Text(_CREDIT[r.credited]),
+            Text(f"{counts['supported']}✓ {counts['distorted']}~ {counts['unsupported']}+"),
+            Text(", ".join(r.shared_facts[:5])),
+        )
+    console.print(table)
+    console.print(Text("verdicts: ✓ supported, ~ distorted, + unsupported (sentences of the derived article)", style="dim"))
+
+
+def render_trace(clusters, title_of, console: Console) -> None:
+    from rich.tree import Tree
+
+    if not clusters:
+        console.print(Text("No stories with more than one article in the library."))
+        return
+    for c in clusters:
+        children: dict[str, list] = {}
+        for e in c.edges:
+            children.setdefault(e.source, []).append(e)
+        tree = Tree(Text(f"{c.id} ({len(c.members)} articles) — root {c.root}: {title_of(c.root) or ''}", style="bold"))
+
+        def grow(node, article_id: str) -> None:
+            for e in children.get(article_id, []):
+                arrow = "→" if e.direction_known else "–"
+                label = Text(
+                    f"{arrow} {e.derived}: {(title_of(e.derived) or '')[:50]}  "
+                    f"[{e.relation}, {_CREDIT[e.credited]}, {e.distortions} distortions]"
+                )
+                grow(node.add(label), e.derived)
+
+        grow(tree, c.root)
+        console.print(tree)
+
+
+def render_stats(rows, console: Console) -> None:
+    table = Table()
+    for column in ("outlet", "articles", "retellings", "uncredited", "distortions / retelling"):
+        table.add_column(column, justify="left" if column == "outlet" else "right")
+    for r in rows:
+        table.add_row(
+            Text(r.site),
+            str(r.articles),
+            str(r.retellings),
+            f"{r.uncredited / r.retellings:.0%}" if r.retellings else "–",
+            f"{r.distortions / r.retellings:.1f}" if r.retellings else "–",
+        )
+    console.print(table)

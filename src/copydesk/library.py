@@ -1,0 +1,381 @@
+"""The library: add articles, find who retold whom, trace stories, count per outlet.
+
+Cheap signals (trace/signals.py) index every article as it is added; only
+candidate pairs get the full compare and claim check, once, cached in the
+store under the settings that produced them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, replace
+from math import log
+from pathlib import Path
+
+import numpy as np
+
+from copydesk.align.embedder import Embedder, make_embedder
+from copydesk.errors import CopydeskError, InputError, StoreError
+from copydesk.ingest import document_from_text, load_document
+from copydesk.ingest.language import english_share
+from copydesk.models import (
+    DERIVATIONS,
+    ArticleSignals,
+    Cluster,
+    Document,
+    LibraryArticle,
+    OutletStats,
+    Relation,
+    SegmentedDocument,
+)
+from copydesk.pipeline import compare_segmented
+from copydesk.segment import segment
+from copydesk.settings import Settings
+from copydesk.store import Store, open_store
+from copydesk.trace import cluster as cluster_lib
+from copydesk.trace.relate import relate
+from copydesk.trace.signals import article_signals
+
+ArticleRef = str | Path | Document  # an id in the library, a file, or a Document
+
+
+@dataclass
+class AddReport:
+    added: list[str] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)  # already in the library: no-op
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Article:
+    """An article ready to relate: as stored (or as it would be), segmented, indexed."""
+
+    record: LibraryArticle
+    doc: SegmentedDocument
+    signals: ArticleSignals
+    stored: bool
+
+
+def content_hash(doc: Document) -> str:
+    return hashlib.sha256(doc.clean.strip().encode("utf-8")).hexdigest()
+
+
+class Library:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        candidate_embedder: Embedder | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings or Settings.load()
+        self._embedder = embedder
+        self._candidate_embedder = candidate_embedder
+        self._docs: dict[str, SegmentedDocument] = {}
+
+    @classmethod
+    def open(cls, path: str | Path | None = "copydesk.db", settings: Settings | None = None, **kwargs) -> Library:
+        """A library in a SQLite file (created if missing); None for one in memory."""
+        return cls(open_store(str(path) if path is not None else None), settings, **kwargs)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def candidate_embedder(self) -> Embedder:
+        if self._candidate_embedder is None:
+            self._candidate_embedder = make_embedder(replace(self.settings, embedder=self.settings.candidate_embedder))
+        return self._candidate_embedder
+
+    def _settings_key(self) -> str:
+        record = {**self.settings.to_dict(), "embedder": self.embedder.name}
+        return hashlib.sha1(json.dumps(record, sort_keys=True).encode()).hexdigest()[:12]
+
+    def _check_vectors(self) -> None:
+        """Document vectors from different embedders cannot be compared: refuse to mix them."""
+        name = self.candidate_embedder.name
+        stored = self.store.meta("candidate_embedder")
+        if stored is None:
+            self.store.set_meta("candidate_embedder", name)
+        elif stored != name:
+            raise StoreError(f"library was indexed with {stored}, not {name}; use a new --db")
+
+    # Adding ---------------------------------------------------------------
+
+    def _record(self, doc: Document, seg: SegmentedDocument) -> LibraryArticle:
+        return LibraryArticle(
+            id=doc.id,
+            content_hash=content_hash(doc),
+            text=doc.text,
+            title=doc.title,
+            author=doc.author,
+            published=doc.published,
+            site=doc.site,
+            url=doc.url,
+            language="en" if english_share(doc.clean) >= self.settings.english_min_share else "und",
+            format=doc.format,
+            path=doc.path,
+            sentence_spans=tuple((s.start, s.end) for s in seg.sentences),
+            boilerplate_spans=tuple((b.start, b.end, b.reason) for b in seg.boilerplate),
+        )
+
+    def add(
+        self,
+        documents: Iterable[Document],
+        *,
+        batch_size: int = 100,
+        on_error: Callable[[InputError], None] | None = None,
+        on_progress: Callable[[AddReport], None] | None = None,
+    ) -> AddReport:
+        """Index and store documents, committing every `batch_size`. Re-adding an article is a no-op.
+
+        A document that cannot be stored (no sentences, an id taken by other text) goes to
+        `on_error` (or raises when there is none); committed batches survive an interruption."""
+        self._check_vectors()
+        report = AddReport()
+        pending: list[tuple[LibraryArticle, ArticleSignals]] = []
+        pending_ids: dict[str, str] = {}  # id -> hash, for duplicates inside one batch
+
+        def flush() -> None:
+            if pending:
+                self.store.put(pending)
+                report.added.extend(a.id for a, _ in pending)
+                pending.clear()
+                pending_ids.clear()
+            if on_progress:
+                on_progress(report)
+
+        for doc in documents:
+            try:
+                seg = segment(doc)
+                record = self._record(doc, seg)
+                existing = self.store.id_for_hash(record.content_hash)
+                if existing is None and record.content_hash in pending_ids.values():
+                    existing = next(i for i, h in pending_ids.items() if h == record.content_hash)
+                if existing is not None:
+                    report.present.append(existing)
+                    continue
+                if record.id in pending_ids or self.store.get(record.id) is not None:
+                    raise InputError(doc.path or record.id, f"id {record.id!r} is already used by a different article")
+                if not seg.sentences:
+                    raise InputError(doc.path or record.id, "no story sentences (only boilerplate)")
+                pending.append((record, article_signals(seg, self.settings, self.candidate_embedder)))
+                pending_ids[record.id] = record.content_hash
+            except InputError as exc:
+                if on_error is None:
+                    raise
+                report.skipped += 1
+                on_error(exc)
+                continue
+            if len(pending) >= batch_size:
+                flush()
+        flush()
+        return report
+
+    # Reading --------------------------------------------------------------
+
+    def article(self, article_id: str) -> LibraryArticle:
+        record = self.store.get(article_id)
+        if record is None:
+            raise CopydeskError(f"{article_id}: no article with this id in the library")
+        return record
+
+    def document(self, article_id: str) -> SegmentedDocument:
+        """The stored article, segmented again (the same spans it was stored with)."""
+        if article_id not in self._docs:
+            record = self.article(article_id)
+            doc = document_from_text(
+                record.text,
+                where=article_id,
+                settings=Settings.load(max_bytes=max(self.settings.max_bytes, len(record.text.encode()) + 1)),
+                id=record.id,
+                format="text",
+                title=record.title,
+                author=record.author,
+                published=record.published,
+                site=record.site,
+                url=record.url,
+            )
+            if len(self._docs) > 512:
+                self._docs.clear()
+            self._docs[article_id] = segment(doc)
+        return self._docs[article_id]
+
+    def _resolve(self, ref: ArticleRef) -> _Article:
+        """An id in the library, a file path (not added), or a Document."""
+        if isinstance(ref, str) and self.store.get(ref) is not None:
+            return _Article(self.article(ref), self.document(ref), self.store.signals(ref), True)
+        if isinstance(ref, Document):
+            doc = ref
+        elif Path(ref).exists():
+            doc = load_document(Path(ref), self.settings)
+        else:
+            raise CopydeskError(f"{ref}: neither an article id in the library nor a file")
+        seg = segment(doc)
+        record = self._record(doc, seg)
+        stored_id = self.store.id_for_hash(record.content_hash)
+        if stored_id is not None:  # the same text is in the library already
+            return self._resolve(stored_id)
+        if not seg.sentences:
+            raise InputError(doc.path or doc.id, "no story sentences (only boilerplate)")
+        self._docs[record.id] = seg
+        return _Article(record, seg, article_signals(seg, self.settings, self.candidate_embedder), False)
+
+    # Candidates and relations ---------------------------------------------
+
+    def _candidates(self, target: _Article) -> list[Candidate]:
+        s = self.settings
+        n = max(self.store.count(), 1)
+        sig = target.signals
+        scores: dict[str, float] = {}
+        reasons: dict[str, list[str]] = {}
+
+        def note(article_id: str, score: float, reason: str) -> None:
+            if article_id == target.record.id:
+                return
+            scores[article_id] = scores.get(article_id, 0.0) + score
+            reasons.setdefault(article_id, []).append(reason)
+
+        for article_id, bands in self.store.bucket_matches(sig.buckets).items():
+            note(article_id, 1.0 + bands / len(sig.buckets), f"shares {bands}/{len(sig.buckets)} MinHash bands")
+        cap = max(s.fact_key_min_cap, int(s.fact_key_max_share * n))
+        keys = sorted(sig.facts)
+        frequency = self.store.fact_frequency(keys)
+        for article_id, shared in self.store.fact_matches(keys, cap).items():
+            weight = sum(log(1 + n / max(frequency[k], 1)) for k in shared)
+            if weight >= s.candidate_min_facts and len(shared) >= 2:
+                note(article_id, min(1.0, weight / 20), f"shares {len(shared)} facts ({', '.join(shared[:4])})")
+        if sig.vector.size:
+            for ids, matrix in self.store.vectors():
+                if matrix.shape[1] != sig.vector.shape[0]:
+                    raise StoreError("document vectors differ in size from this embedder's; use a new --db")
+                sims = matrix @ sig.vector
+                for row in np.flatnonzero(sims >= s.candidate_min_cosine):
+                    note(ids[row], float(sims[row]), f"document vectors {sims[row]:.2f} cosine")
+        ranked = sorted(scores, key=lambda a: (-scores[a], a))[: s.candidate_limit]
+        return [Candidate(a, round(scores[a], 4), tuple(reasons[a])) for a in ranked]
+
+    def candidates(self, ref: ArticleRef) -> list[Candidate]:
+        """Articles in the library that may tell the same story, best first (cheap signals only)."""
+        return self._candidates(self._resolve(ref))
+
+    def _relate(self, a: _Article, b: _Article) -> Relation:
+        key = self._settings_key()
+        first, second = sorted((a, b), key=lambda x: x.record.id)
+        cacheable = a.stored and b.stored
+        if cacheable and (body := self.store.get_relation(first.record.id, second.record.id, key)):
+            return _relation_from_dict(body)
+        a_as_source = compare_segmented(first.doc, second.doc, self.settings, self.embedder)
+        b_as_source = compare_segmented(second.doc, first.doc, self.settings, self.embedder)
+        relation = relate(first.record, second.record, a_as_source, b_as_source, self.settings)
+        if cacheable:
+            self.store.put_relation(first.record.id, second.record.id, key, asdict(relation))
+        return relation
+
+    def relate(self, a: ArticleRef, b: ArticleRef) -> Relation:
+        """Relation, direction, credit and claim-check counts between two articles."""
+        return self._relate(self._resolve(a), self._resolve(b))
+
+    def _related(self, ref: ArticleRef, want_sources: bool) -> tuple[LibraryArticle, list[Relation]]:
+        target = self._resolve(ref)
+        relations = []
+        for candidate in self._candidates(target):
+            relation = self._relate(target, self._resolve(candidate.id))
+            if relation.relation != "unrelated":
+                relations.append(relation)
+
+        def rank(r: Relation) -> tuple:
+            candidate_is_source = r.source != target.record.id
+            if not r.direction_known:
+                place = 1
+            else:
+                place = 0 if candidate_is_source == want_sources else 2
+            return (place, -r.direction_confidence, -r.derived_backed_share, -r.jaccard)
+
+        return target.record, sorted(relations, key=rank)
+
+    def sources(self, ref: ArticleRef) -> tuple[LibraryArticle, list[Relation]]:
+        """Likely sources of an article, best first: those it was retold from, then undecided ones,
+        then articles that turned out to be retold from it."""
+        return self._related(ref, want_sources=True)
+
+    def derivatives(self, ref: ArticleRef) -> tuple[LibraryArticle, list[Relation]]:
+        """Articles retold from this one, best first."""
+        return self._related(ref, want_sources=False)
+
+    # Whole library --------------------------------------------------------
+
+    def relations(self, on_progress: Callable[[int, int], None] | None = None) -> list[Relation]:
+        """Every related pair among the candidates of every article (confirmed, cached)."""
+        ids = self.store.article_ids()
+        pairs: set[tuple[str, str]] = set()
+        for article_id in ids:
+            for candidate in self._candidates(self._resolve(article_id)):
+                pairs.add(tuple(sorted((article_id, candidate.id))))  # type: ignore[arg-type]
+        out = []
+        for done, (a, b) in enumerate(sorted(pairs), 1):
+            relation = self._relate(self._resolve(a), self._resolve(b))
+            if relation.relation != "unrelated":
+                out.append(relation)
+            if on_progress:
+                on_progress(done, len(pairs))
+        return out
+
+    def trace(self, on_progress: Callable[[int, int], None] | None = None) -> list[Cluster]:
+        """Story clusters with their earliest source and provenance tree."""
+        published = {}
+        relations = self.relations(on_progress)
+        for article_id in {x for r in relations for x in (r.source, r.derived)}:
+            published[article_id] = self.article(article_id).published
+        return cluster_lib.clusters(relations, published)
+
+    def stats(self, clusters: list[Cluster] | None = None) -> list[OutletStats]:
+        """Per outlet: articles, retellings of other articles, how many uncredited, distortions."""
+        clusters = self.trace() if clusters is None else clusters
+        site = {}
+        derived_edges = [e for c in clusters for e in c.edges if e.relation in DERIVATIONS and e.direction_known]
+        for edge in derived_edges:
+            site[edge.derived] = self.article(edge.derived).site
+        rows = []
+        for name, count in self.store.site_counts().items():
+            mine = [e for e in derived_edges if site[e.derived] == name]
+            rows.append(
+                OutletStats(
+                    site=name or "(unknown)",
+                    articles=count,
+                    retellings=len(mine),
+                    uncredited=sum(1 for e in mine if e.credited is False),
+                    distortions=sum(e.distortions for e in mine),
+                )
+            )
+        return sorted(rows, key=lambda r: (-r.retellings, -r.articles, r.site))
+
+
+def _relation_from_dict(body: dict) -> Relation:
+    body = dict(body)
+    body["direction_evidence"] = tuple(body["direction_evidence"])
+    body["shared_facts"] = tuple(body["shared_facts"])
+    return Relation(**body)

@@ -1,0 +1,69 @@
+"""Where the library lives. `Store` is the interface; `SQLiteStore` the real
+backend (one file, WAL); `MemoryStore` a fake for tests and one-off runs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from copydesk.models import ArticleSignals, LibraryArticle
+
+__all__ = ["Store", "open_store"]
+
+
+class Store(Protocol):
+    def count(self) -> int: ...
+
+    def article_ids(self) -> list[str]: ...
+
+    def site_counts(self) -> dict[str | None, int]:
+        """Articles per site (None: unknown outlet)."""
+        ...
+
+    def get(self, article_id: str) -> LibraryArticle | None: ...
+
+    def id_for_hash(self, content_hash: str) -> str | None: ...
+
+    def put(self, batch: Sequence[tuple[LibraryArticle, ArticleSignals]]) -> None:
+        """Add articles and their signals in one transaction: all or none."""
+        ...
+
+    def signals(self, article_id: str) -> ArticleSignals | None: ...
+
+    def bucket_matches(self, buckets: Sequence[int]) -> Counter[str]:
+        """Article id -> how many of these LSH buckets it shares."""
+        ...
+
+    def fact_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
+        """Article id -> the keys it shares, skipping keys held by more than `cap` articles."""
+        ...
+
+    def fact_frequency(self, keys: Sequence[str]) -> dict[str, int]: ...
+
+    def vectors(self, chunk: int = 50_000) -> Iterator[tuple[list[str], np.ndarray]]:
+        """(ids, matrix) chunks of document vectors, for a flat nearest-neighbour search."""
+        ...
+
+    def get_relation(self, a: str, b: str, settings_key: str) -> dict | None: ...
+
+    def put_relation(self, a: str, b: str, settings_key: str, body: dict) -> None: ...
+
+    def meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(path: str | None) -> Store:
+    """`None` or ":memory:" for a MemoryStore, else a SQLite file."""
+    if path in (None, ":memory:"):
+        from copydesk.store.memory import MemoryStore
+
+        return MemoryStore()
+    from copydesk.store.sqlite import SQLiteStore
+
+    return SQLiteStore(path)

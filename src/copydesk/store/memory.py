@@ -1,0 +1,88 @@
+"""A Store held in dicts: the fake for tests, and for one-off runs without --db."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from copydesk.models import ArticleSignals, LibraryArticle
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._articles: dict[str, LibraryArticle] = {}
+        self._signals: dict[str, ArticleSignals] = {}
+        self._by_hash: dict[str, str] = {}
+        self._buckets: defaultdict[int, list[str]] = defaultdict(list)
+        self._facts: defaultdict[str, list[str]] = defaultdict(list)
+        self._relations: dict[tuple[str, str, str], dict] = {}
+        self._meta: dict[str, str] = {}
+
+    def count(self) -> int:
+        return len(self._articles)
+
+    def article_ids(self) -> list[str]:
+        return list(self._articles)
+
+    def site_counts(self) -> dict[str | None, int]:
+        return dict(Counter(a.site for a in self._articles.values()))
+
+    def get(self, article_id: str) -> LibraryArticle | None:
+        return self._articles.get(article_id)
+
+    def id_for_hash(self, content_hash: str) -> str | None:
+        return self._by_hash.get(content_hash)
+
+    def put(self, batch: Sequence[tuple[LibraryArticle, ArticleSignals]]) -> None:
+        for article, _ in batch:  # check everything first: all or none, like a transaction
+            if article.id in self._articles or article.content_hash in self._by_hash:
+                raise ValueError(f"article {article.id} is already stored")
+        for article, signals in batch:
+            self._articles[article.id] = article
+            self._signals[article.id] = signals
+            self._by_hash[article.content_hash] = article.id
+            for bucket in signals.buckets:
+                self._buckets[bucket].append(article.id)
+            for key in signals.facts:
+                self._facts[key].append(article.id)
+
+    def signals(self, article_id: str) -> ArticleSignals | None:
+        return self._signals.get(article_id)
+
+    def bucket_matches(self, buckets: Sequence[int]) -> Counter[str]:
+        return Counter(a for b in buckets for a in self._buckets.get(b, ()))
+
+    def fact_frequency(self, keys: Sequence[str]) -> dict[str, int]:
+        return {k: len(self._facts.get(k, ())) for k in keys}
+
+    def fact_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for key in keys:
+            holders = self._facts.get(key, ())
+            if 0 < len(holders) <= cap:
+                for article_id in holders:
+                    out.setdefault(article_id, []).append(key)
+        return out
+
+    def vectors(self, chunk: int = 50_000) -> Iterator[tuple[list[str], np.ndarray]]:
+        ids = list(self._signals)
+        for i in range(0, len(ids), chunk):
+            part = ids[i : i + chunk]
+            yield part, np.stack([self._signals[a].vector for a in part])
+
+    def get_relation(self, a: str, b: str, settings_key: str) -> dict | None:
+        return self._relations.get((a, b, settings_key))
+
+    def put_relation(self, a: str, b: str, settings_key: str, body: dict) -> None:
+        self._relations[(a, b, settings_key)] = body
+
+    def meta(self, key: str) -> str | None:
+        return self._meta.get(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._meta[key] = value
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,205 @@
+"""The library in one SQLite file: WAL mode, schema versioned by `PRAGMA user_version`.
+
+Articles are keyed by the hash of their normalised text, so adding the same
+article twice is a no-op. Each batch of articles is one transaction: an
+interrupted `copydesk add` keeps every committed batch and never leaves an
+article without its index rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from copydesk.errors import StoreError
+from copydesk.models import ArticleSignals, LibraryArticle
+
+# Each entry moves the schema from version i to i + 1. Append; never edit.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE articles (
+        n INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL UNIQUE,
+        title TEXT, author TEXT, published TEXT, site TEXT, url TEXT,
+        language TEXT NOT NULL, format TEXT NOT NULL, path TEXT,
+        text TEXT NOT NULL,
+        sentences TEXT NOT NULL,   -- JSON [[start, end], ...] into text
+        boilerplate TEXT NOT NULL, -- JSON [[start, end, reason], ...]
+        minhash BLOB NOT NULL,
+        vector BLOB NOT NULL,
+        added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE INDEX articles_site ON articles(site);
+    CREATE TABLE lsh (bucket INTEGER NOT NULL, article INTEGER NOT NULL REFERENCES articles(n));
+    CREATE INDEX lsh_bucket ON lsh(bucket);
+    CREATE TABLE facts (key TEXT NOT NULL, article INTEGER NOT NULL REFERENCES articles(n));
+    CREATE INDEX facts_key ON facts(key);
+    CREATE TABLE fact_counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE relations (
+        a TEXT NOT NULL, b TEXT NOT NULL, settings TEXT NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (a, b, settings)
+    ) WITHOUT ROWID;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_COLUMNS = "id, content_hash, text, title, author, published, site, url, language, format, path, sentences, boilerplate"
+
+
+class SQLiteStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if Path(self.path).is_dir():
+            raise StoreError(f"{self.path}: is a directory, expected a library file (--db)")
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a copydesk library ({exc})") from exc
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path}: an SQLite file, but not a copydesk library")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: library schema v{version} is newer than this copydesk (v{SCHEMA_VERSION}); upgrade copydesk"
+            )
+        for target in range(version, SCHEMA_VERSION):
+            # executescript commits first, so wrap each step in its own transaction.
+            self.db.executescript(f"BEGIN; {MIGRATIONS[target]} PRAGMA user_version = {target + 1}; COMMIT;")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def article_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY n")]
+
+    def site_counts(self) -> dict[str | None, int]:
+        return dict(self.db.execute("SELECT site, count(*) FROM articles GROUP BY site").fetchall())
+
+    def get(self, article_id: str) -> LibraryArticle | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        *fields, sentences, boilerplate = row
+        return LibraryArticle(
+            *fields,
+            sentence_spans=tuple(tuple(s) for s in json.loads(sentences)),
+            boilerplate_spans=tuple(tuple(b) for b in json.loads(boilerplate)),
+        )
+
+    def id_for_hash(self, content_hash: str) -> str | None:
+        row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    def put(self, batch: Sequence[tuple[LibraryArticle, ArticleSignals]]) -> None:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for article, signals in batch:
+                cur = db.execute(
+                    f"INSERT INTO articles ({_COLUMNS}, minhash, vector) VALUES ({', '.join('?' * 15)})",
+                    (
+                        article.id, article.content_hash, article.text, article.title, article.author,
+                        article.published, article.site, article.url, article.language, article.format,
+                        article.path, json.dumps(article.sentence_spans), json.dumps(article.boilerplate_spans),
+                        signals.minhash.astype(np.uint32).tobytes(), signals.vector.astype(np.float16).tobytes(),
+                    ),
+                )
+                n = cur.lastrowid
+                db.executemany("INSERT INTO lsh VALUES (?, ?)", ((b, n) for b in signals.buckets))
+                db.executemany("INSERT INTO facts VALUES (?, ?)", ((k, n) for k in signals.facts))
+                db.executemany(
+                    "INSERT INTO fact_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
+                    ((k,) for k in signals.facts),
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def signals(self, article_id: str) -> ArticleSignals | None:
+        row = self.db.execute("SELECT n, minhash, vector FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        n, sig, vec = row
+        buckets = tuple(r[0] for r in self.db.execute("SELECT bucket FROM lsh WHERE article = ? ORDER BY rowid", (n,)))
+        facts = frozenset(r[0] for r in self.db.execute("SELECT key FROM facts WHERE article = ?", (n,)))
+        return ArticleSignals(
+            np.frombuffer(sig, dtype=np.uint32), buckets, facts, np.frombuffer(vec, dtype=np.float16).astype(np.float32)
+        )
+
+    def bucket_matches(self, buckets: Sequence[int]) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for bucket in buckets:
+            for (article_id,) in self.db.execute(
+                "SELECT a.id FROM lsh JOIN articles a ON a.n = lsh.article WHERE lsh.bucket = ?", (bucket,)
+            ):
+                out[article_id] += 1
+        return out
+
+    def fact_frequency(self, keys: Sequence[str]) -> dict[str, int]:
+        out = {}
+        for key in keys:
+            row = self.db.execute("SELECT n FROM fact_counts WHERE key = ?", (key,)).fetchone()
+            out[key] = row[0] if row else 0
+        return out
+
+    def fact_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for key, df in self.fact_frequency(keys).items():
+            if not 0 < df <= cap:
+                continue  # too common to say two articles share a story
+            for (article_id,) in self.db.execute(
+                "SELECT a.id FROM facts JOIN articles a ON a.n = facts.article WHERE facts.key = ?", (key,)
+            ):
+                out.setdefault(article_id, []).append(key)
+        return out
+
+    def vectors(self, chunk: int = 50_000) -> Iterator[tuple[list[str], np.ndarray]]:
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT n, id, vector FROM articles WHERE n > ? ORDER BY n LIMIT ?", (last, chunk)
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            ids = [r[1] for r in rows]
+            dims = {len(r[2]) for r in rows}
+            if len(dims) != 1:
+                raise StoreError(f"{self.path}: document vectors of different sizes; rebuild the library")
+            matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16).reshape(len(rows), -1)
+            yield ids, matrix.astype(np.float32)
+
+    def get_relation(self, a: str, b: str, settings_key: str) -> dict | None:
+        row = self.db.execute(
+            "SELECT body FROM relations WHERE a = ? AND b = ? AND settings = ?", (a, b, settings_key)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_relation(self, a: str, b: str, settings_key: str, body: dict) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO relations VALUES (?, ?, ?, ?)", (a, b, settings_key, json.dumps(body))
+        )
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))

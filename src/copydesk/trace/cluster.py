@@ -1,0 +1,89 @@
+"""Stories from pairwise relations: connected components, each with its
+earliest source at the root and a provenance tree (who retold whom)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from copydesk.models import DERIVATIONS, Cluster, Relation
+from copydesk.trace.relate import parse_time
+
+
+def _components(relations: Sequence[Relation]) -> list[set[str]]:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in relations:
+        parent[find(r.source)] = find(r.derived)
+    groups: defaultdict[str, set[str]] = defaultdict(set)
+    for x in list(parent):
+        groups[find(x)].add(x)
+    return list(groups.values())
+
+
+def _edge_preference(r: Relation, parent: str, child: str) -> tuple:
+    """Lower is better: a known derivation from parent to child, then an undecided
+    derivation, then independent reporting of the same event."""
+    if r.relation in DERIVATIONS and r.direction_known and r.source == parent:
+        return (0, -r.direction_confidence)
+    if r.relation in DERIVATIONS and not r.direction_known:
+        return (1, -r.derived_backed_share)
+    if r.relation == "same_event":
+        return (2, -r.derived_backed_share)
+    return (3, 0.0)  # a known derivation the other way: only when nothing else links them
+
+
+def _oriented(r: Relation, parent: str, child: str) -> Relation:
+    """Undecided edges are drawn from the earlier-placed article; decided ones keep their direction."""
+    if r.direction_known or r.source == parent:
+        return r
+    return replace(r, source=parent, derived=child)
+
+
+def clusters(relations: Sequence[Relation], published: Mapping[str, str | None]) -> list[Cluster]:
+    by_node: defaultdict[str, list[Relation]] = defaultdict(list)
+    for r in relations:
+        by_node[r.source].append(r)
+        by_node[r.derived].append(r)
+    out = []
+    for members in _components(relations):
+        incoming = {m: sum(1 for r in by_node[m] if r.derived == m and r.direction_known and r.relation in DERIVATIONS) for m in members}
+        outgoing = {m: sum(1 for r in by_node[m] if r.source == m and r.direction_known and r.relation in DERIVATIONS) for m in members}
+
+        def order_key(m: str) -> tuple:
+            when = parse_time(published.get(m))
+            return (incoming[m] > 0, when is None, when.isoformat() if when else "", -outgoing[m], m)
+
+        root = min(members, key=order_key)
+        placed = {root}
+        edges = []
+        while len(placed) < len(members):
+            # Grow the tree from what is placed; the next article is the earliest-looking neighbour.
+            frontier = {
+                (r.derived if r.source in placed else r.source)
+                for m in placed
+                for r in by_node[m]
+                if (r.derived if r.source in placed else r.source) not in placed
+            }
+            child = min(frontier, key=order_key)
+            links = [
+                (r, r.source if r.source in placed else r.derived)
+                for r in by_node[child]
+                if (r.source in placed) != (r.derived in placed)
+            ]
+            best, parent = min(links, key=lambda link: _edge_preference(link[0], link[1], child))
+            edges.append(_oriented(best, parent, child))
+            placed.add(child)
+        ordered = sorted(members)
+        cluster_id = "story-" + hashlib.sha1("\n".join(ordered).encode()).hexdigest()[:10]
+        out.append(Cluster(cluster_id, root, tuple(ordered), tuple(edges)))
+    return sorted(out, key=lambda c: (-len(c.members), c.id))

@@ -1,0 +1,162 @@
+"""What one article is to another: relation, direction and credit, with evidence.
+
+Pure functions over two compares (each article read as the other's
+retelling) and the articles' metadata; the library caches the result.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from datetime import datetime, timezone
+from urllib.parse import urlparse
+
+from copydesk.models import CompareResult, LibraryArticle, Relation
+from copydesk.settings import Settings
+from copydesk.trace.signals import body_text, document_facts, rank_correlation, shingle_jaccard
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """A comparable time from ISO-like metadata ("2023-01-10", "2023-01-10T08:30:00Z")."""
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    for candidate in (text, text[:19], text[:10]):
+        try:
+            when = datetime.fromisoformat(candidate)
+        except ValueError:
+            continue
+        return when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo else when
+    return None
+
+
+def _outlet_names(article: LibraryArticle) -> list[str]:
+    """Ways a retelling could name this article's outlet or author."""
+    names = [n for n in (article.site, article.author) if n and len(n.strip()) > 2]
+    if article.url:
+        host = urlparse(article.url).hostname or ""
+        host = host.removeprefix("www.")
+        if host:
+            names.append(host)
+    return names
+
+
+def credited(source: LibraryArticle, derived: LibraryArticle) -> bool | None:
+    """Does `derived` name or link `source` (outlet, author, domain, URL or headline)?
+    None when the source carries nothing a retelling could credit."""
+    names = _outlet_names(source)
+    if source.title and len(source.title) > 20:
+        names.append(source.title)
+    if source.url:
+        names.append(source.url)
+    if not names:
+        return None
+    text = derived.text.lower()
+    return any(re.search(r"(?<!\w)" + re.escape(n.lower()) + r"(?!\w)", text) for n in names)
+
+
+def _order(result: CompareResult) -> float:
+    pairs = sorted((min(a.derived), min(a.source)) for a in result.alignments)
+    return rank_correlation(pairs)
+
+
+def _filler_share(result: CompareResult) -> float:
+    n = len(result.verdicts)
+    return sum(1 for v in result.verdicts if v.addition == "filler") / n if n else 0.0
+
+
+def _has_disclaimer(result: CompareResult) -> bool:
+    return any(b.reason == "disclaimer" for b in result.derived.boilerplate)
+
+
+def direction(
+    a: LibraryArticle, b: LibraryArticle, a_as_source: CompareResult, b_as_source: CompareResult
+) -> tuple[float, tuple[str, ...], bool]:
+    """A score > 0 when `a` is the source of `b`, with its evidence, and whether it rests on times.
+
+    Publication times decide when both are known and differ. Otherwise text
+    evidence: a retelling is mostly backed by its source while the source has
+    more besides; the source holds specifics the retelling lacks; retellings add
+    filler and disclaimers; a retelling may credit its source.
+    """
+    ta, tb = parse_time(a.published), parse_time(b.published)
+    if ta and tb and ta != tb:
+        earlier, later = (a, b) if ta < tb else (b, a)
+        return (1.0 if ta < tb else -1.0), (f"{earlier.id} was published first ({earlier.published} < {later.published})",), True
+    evidence = []
+    score = 0.0
+    coverage = a_as_source.summary.derived_backed_share - b_as_source.summary.derived_backed_share
+    if abs(coverage) >= 0.1:
+        score += coverage
+        more, less = (b, a) if coverage > 0 else (a, b)
+        evidence.append(f"{more.id} is more fully backed by {less.id} than the reverse ({abs(coverage):.0%} more)")
+    facts_a, facts_b = document_facts(a_as_source.source), document_facts(a_as_source.derived)
+    union = facts_a | facts_b
+    if union:
+        specifics = (len(facts_a - facts_b) - len(facts_b - facts_a)) / len(union)
+        if abs(specifics) >= 0.1:
+            score += specifics
+            richer = a if specifics > 0 else b
+            evidence.append(f"{richer.id} has specifics the other lacks ({len(facts_a - facts_b)} vs {len(facts_b - facts_a)})")
+    filler = _filler_share(a_as_source) - _filler_share(b_as_source)
+    if abs(filler) >= 0.05:
+        score += 0.5 * filler
+        evidence.append(f"{(b if filler > 0 else a).id} adds filler the other lacks")
+    disclaimer = _has_disclaimer(a_as_source) - _has_disclaimer(b_as_source)
+    if disclaimer:
+        score += 0.3 * disclaimer
+        evidence.append(f"{(b if disclaimer > 0 else a).id} carries a disclaimer")
+    credit = (credited(a, b) is True) - (credited(b, a) is True)
+    if credit:
+        score += credit
+        evidence.append(f"{(b if credit > 0 else a).id} credits {(a if credit > 0 else b).id}")
+    return score, tuple(evidence), False
+
+
+def classify(jaccard: float, backed_share: float, order: float, shared_facts: int, settings: Settings) -> str:
+    if jaccard >= settings.verbatim_min_jaccard:
+        return "verbatim_copy"
+    if jaccard >= settings.light_edit_min_jaccard:
+        return "light_edit"
+    if backed_share >= settings.paraphrase_min_share and order >= settings.paraphrase_min_order:
+        return "paraphrase"
+    if backed_share >= settings.same_story_min_share or shared_facts >= settings.same_event_min_facts:
+        return "same_event"
+    return "unrelated"
+
+
+def relate(
+    a: LibraryArticle, b: LibraryArticle, a_as_source: CompareResult, b_as_source: CompareResult, settings: Settings
+) -> Relation:
+    """`a_as_source` compares b as a retelling of a; `b_as_source` the reverse."""
+    score, evidence, by_time = direction(a, b, a_as_source, b_as_source)
+    known = by_time or abs(score) >= 0.15
+    if known and score < 0:
+        a, b, a_as_source, b_as_source = b, a, b_as_source, a_as_source
+    # Unknown direction: judge the pair by the better-backed reading.
+    if not known and b_as_source.summary.derived_backed_share > a_as_source.summary.derived_backed_share:
+        a, b, a_as_source, b_as_source = b, a, b_as_source, a_as_source
+    result = a_as_source
+    jaccard = shingle_jaccard(body_text(result.source), body_text(result.derived), settings.shingle_words)
+    shared = sorted(document_facts(result.source) & document_facts(result.derived))
+    order = _order(result)
+    relation = classify(jaccard, result.summary.derived_backed_share, order, len(shared), settings)
+    confidence = 0.9 if by_time else (round(math.tanh(2 * abs(score)), 3) if known else 0.0)
+    counts = Counter(v.verdict for v in result.verdicts)
+    return Relation(
+        source=a.id,
+        derived=b.id,
+        relation=relation,  # type: ignore[arg-type]
+        direction_known=known and relation != "unrelated",
+        direction_confidence=confidence if relation != "unrelated" else 0.0,
+        direction_evidence=evidence,
+        credited=credited(a, b),
+        shared_facts=tuple(shared[:25]),
+        verdict_counts={k: counts.get(k, 0) for k in ("supported", "distorted", "unsupported")},
+        distortions=sum(len(v.findings) for v in result.verdicts if v.verdict == "distorted"),
+        jaccard=round(jaccard, 4),
+        derived_backed_share=result.summary.derived_backed_share,
+        source_reused_share=result.summary.source_reused_share,
+        order=round(order, 4),
+    )

@@ -1,0 +1,149 @@
+"""Cheap signals computed once for every article in the library.
+
+Three ways to find that two articles tell one story, each surviving a
+different amount of rewriting:
+- MinHash over word shingles: copies and light edits;
+- a fact fingerprint: distinctive numbers, names, quotes and years, which a
+  paraphrase keeps ("4,120 claims", "the Harbor Institute");
+- a document vector (the mean of static sentence embeddings), for retellings
+  that share neither wording nor many facts.
+All three are pure functions of the segmented text; the store keeps them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from copydesk.align.anchors import NUMBER_WORDS, STOPWORDS, number_key, surface_names
+from copydesk.align.embedder import Embedder
+from copydesk.check.atoms import QUOTE
+from copydesk.models import ArticleSignals, SegmentedDocument
+from copydesk.settings import Settings
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|bn)\b)?", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+
+
+def body_text(doc: SegmentedDocument) -> str:
+    """The story's sentences without boilerplate, as models see them."""
+    return " ".join(s.clean for s in doc.sentences)
+
+
+def shingles(text: str, width: int) -> list[str]:
+    tokens = _TOKEN.findall(text.lower())
+    if len(tokens) < width:
+        return [" ".join(tokens)] if tokens else []
+    return [" ".join(tokens[i : i + width]) for i in range(len(tokens) - width + 1)]
+
+
+def shingle_jaccard(a: str, b: str, width: int) -> float:
+    """Exact Jaccard similarity of two texts' word shingles."""
+    sa, sb = set(shingles(a, width)), set(shingles(b, width))
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def minhash(text: str, settings: Settings) -> np.ndarray:
+    """A MinHash signature (uint32) of the text's word shingles (rensa, Rust)."""
+    from rensa import RMinHash
+
+    m = RMinHash(num_perm=settings.minhash_perms, seed=42)
+    m.update(shingles(text, settings.shingle_words))
+    return np.asarray(m.digest(), dtype=np.uint32)
+
+
+def lsh_buckets(signature: np.ndarray, bands: int) -> list[int]:
+    """One bucket per band: articles sharing any bucket are candidate copies."""
+    rows = len(signature) // bands
+    out = []
+    for band in range(bands):
+        chunk = signature[band * rows : (band + 1) * rows].tobytes()
+        digest = hashlib.blake2b(chunk, digest_size=7, person=band.to_bytes(2, "little")).digest()
+        out.append(int.from_bytes(digest, "little"))  # 56 bits: fits SQLite's signed int64
+    return out
+
+
+def minhash_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures."""
+    return float(np.mean(a == b)) if len(a) and len(a) == len(b) else 0.0
+
+
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december"
+    " monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+
+def fact_keys(sentences: Iterable[str]) -> frozenset[str]:
+    """Distinctive facts as normalised keys: n:4120, y:2021, name:harbor institute, q:<quote>.
+
+    Read sentence by sentence so a capitalised sentence start is not taken
+    for a name. Small bare numbers (under 10) and calendar words say little.
+    """
+    keys: set[str] = set()
+    for text in sentences:
+        for m in _NUMBER.finditer(text):
+            raw = m.group(1).replace(",", "")
+            if _YEAR.match(raw) and not m.group(2):
+                keys.add(f"y:{raw}")
+                continue
+            value = number_key(m.group(1), m.group(2))
+            if float(value) >= 10 or "." in raw:
+                keys.add(f"n:{value}")
+        for name in surface_names(text):
+            words = [w for w in name.lower().split() if w not in STOPWORDS and w not in NUMBER_WORDS]
+            if len(words) == 1 and words[0] in _CALENDAR:
+                continue
+            if words and len(" ".join(words)) > 2:
+                keys.add("name:" + " ".join(words))
+        for m in QUOTE.finditer(text):
+            words = _TOKEN.findall(m.group().lower())
+            if len(words) >= 4:
+                keys.add("q:" + " ".join(words[:8]))
+    return frozenset(keys)
+
+
+def document_facts(doc: SegmentedDocument) -> frozenset[str]:
+    return fact_keys(s.clean for s in doc.sentences)
+
+
+def document_vector(doc: SegmentedDocument, embedder: Embedder) -> np.ndarray:
+    """Unit-length mean of the story sentences' embeddings (float32)."""
+    texts = [s.clean for s in doc.sentences]
+    if not texts:
+        return np.zeros(0, dtype=np.float32)
+    rows = embedder.embed(texts)
+    mean = rows.mean(axis=0)
+    norm = np.linalg.norm(mean)
+    return (mean / norm).astype(np.float32) if norm > 0 else mean.astype(np.float32)
+
+
+def article_signals(doc: SegmentedDocument, settings: Settings, embedder: Embedder) -> ArticleSignals:
+    body = body_text(doc)
+    signature = minhash(body, settings)
+    return ArticleSignals(
+        minhash=signature,
+        buckets=tuple(lsh_buckets(signature, settings.lsh_bands)),
+        facts=document_facts(doc),
+        vector=document_vector(doc, embedder),
+    )
+
+
+def rank_correlation(pairs: Sequence[tuple[int, int]]) -> float:
+    """Spearman correlation of (derived position, source position): 1 when a
+    retelling follows its source's order, near 0 when it reorders freely."""
+    if len(pairs) < 2:
+        return 1.0  # one aligned sentence: no evidence of restructuring
+    if len(pairs) == 2:
+        return 1.0 if (pairs[0][0] - pairs[1][0]) * (pairs[0][1] - pairs[1][1]) >= 0 else -1.0
+    x = np.argsort(np.argsort([p[0] for p in pairs], kind="stable"), kind="stable").astype(float)
+    y = np.argsort(np.argsort([p[1] for p in pairs], kind="stable"), kind="stable").astype(float)
+    if x.std() == 0 or y.std() == 0:
+        return 0.0
+    return float(np.corrcoef(x, y)[0, 1])

@@ -1,0 +1,112 @@
+"""The Store contract, run against the SQLite backend and the in-memory fake."""
+
+import sqlite3
+
+import numpy as np
+import pytest
+
+from copydesk.errors import StoreError
+from copydesk.models import ArticleSignals, LibraryArticle
+from copydesk.store.memory import MemoryStore
+from copydesk.store.sqlite import SCHEMA_VERSION, SQLiteStore
+
+
+def _article(n: int, **kw) -> tuple[LibraryArticle, ArticleSignals]:
+    record = LibraryArticle(
+        id=f"a{n}", content_hash=f"h{n}", text=f"Text {n}.", title=f"T{n}", site=kw.get("site"),
+        sentence_spans=((0, 7),), boilerplate_spans=((0, 0, "share"),),
+    )
+    vector = np.zeros(4, dtype=np.float32)
+    vector[n % 4] = 1.0
+    signals = ArticleSignals(
+        minhash=np.arange(8, dtype=np.uint32) + n, buckets=kw.get("buckets", (n, 100)),
+        facts=frozenset(kw.get("facts", {f"n:{n}", "y:2021"})), vector=vector,
+    )
+    return record, signals
+
+
+@pytest.fixture(params=["sqlite", "memory"])
+def store(request, tmp_path):
+    s = SQLiteStore(tmp_path / "lib.db") if request.param == "sqlite" else MemoryStore()
+    yield s
+    s.close()
+
+
+def test_put_and_read_back(store):
+    store.put([_article(1, site="Wire"), _article(2)])
+    assert store.count() == 2 and store.article_ids() == ["a1", "a2"]
+    got = store.get("a1")
+    assert got.title == "T1" and got.sentence_spans == ((0, 7),) and got.boilerplate_spans == ((0, 0, "share"),)
+    assert store.id_for_hash("h2") == "a2" and store.id_for_hash("nope") is None
+    sig = store.signals("a1")
+    assert list(sig.minhash) == list(range(1, 9)) and sig.buckets == (1, 100) and "n:1" in sig.facts
+    assert store.site_counts() == {"Wire": 1, None: 1}
+
+
+def test_bucket_and_fact_matches(store):
+    store.put([_article(1), _article(2), _article(3, buckets=(7, 8), facts={"n:1"})])
+    assert store.bucket_matches([100, 1]) == {"a1": 2, "a2": 1}
+    assert store.fact_frequency(["y:2021", "n:1", "zz"]) == {"y:2021": 2, "n:1": 2, "zz": 0}
+    assert store.fact_matches(["y:2021", "n:1"], cap=5) == {"a1": ["y:2021", "n:1"], "a2": ["y:2021"], "a3": ["n:1"]}
+    # A key held by more than `cap` articles is skipped, not exploded.
+    assert store.fact_matches(["y:2021", "n:1"], cap=1) == {}
+
+
+def test_vectors_come_in_chunks(store):
+    store.put([_article(n) for n in range(5)])
+    chunks = list(store.vectors(chunk=2))
+    assert [ids for ids, _ in chunks] == [["a0", "a1"], ["a2", "a3"], ["a4"]]
+    assert chunks[0][1].shape == (2, 4) and chunks[0][1][1, 1] == 1.0
+
+
+def test_relations_and_meta(store):
+    assert store.get_relation("a", "b", "k") is None
+    store.put_relation("a", "b", "k", {"relation": "paraphrase"})
+    assert store.get_relation("a", "b", "k") == {"relation": "paraphrase"}
+    assert store.get_relation("a", "b", "other-settings") is None
+    store.set_meta("candidate_embedder", "x")
+    assert store.meta("candidate_embedder") == "x"
+
+
+def test_a_failed_batch_stores_nothing(store):
+    store.put([_article(1)])
+    with pytest.raises(Exception):
+        store.put([_article(2), _article(1)])  # a1 again: the whole batch is refused
+    assert store.article_ids() == ["a1"]
+    assert store.bucket_matches([2]) == {}  # no index rows left behind for a2
+
+
+def test_sqlite_file_survives_reopen_and_is_wal(tmp_path):
+    path = tmp_path / "lib.db"
+    with_store = SQLiteStore(path)
+    with_store.put([_article(1)])
+    with_store.close()
+    again = SQLiteStore(path)
+    assert again.article_ids() == ["a1"]
+    assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert again.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_sqlite_refuses_files_that_are_not_libraries(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="not a copydesk library"):
+        SQLiteStore(junk)
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE t (x)")
+    con.close()
+    with pytest.raises(StoreError, match="not a copydesk library"):
+        SQLiteStore(other)
+    with pytest.raises(StoreError, match="is a directory"):
+        SQLiteStore(tmp_path)
+
+
+def test_sqlite_refuses_a_newer_schema(tmp_path):
+    path = tmp_path / "lib.db"
+    SQLiteStore(path).close()
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    con.close()
+    with pytest.raises(StoreError, match="newer than this copydesk"):
+        SQLiteStore(path)

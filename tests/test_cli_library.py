@@ -1,0 +1,120 @@
+"""`copydesk add / sources / derivatives / trace / stats` as a user runs them (fake embedders)."""
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from typer.testing import CliRunner
+
+import copydesk.library
+import copydesk.pipeline
+from copydesk.align.embedder import HashingEmbedder
+from copydesk.cli import app
+from tests.conftest import DEMO_ARTICLES
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def fake_models(monkeypatch):
+    fake = lambda settings: HashingEmbedder()  # noqa: E731
+    monkeypatch.setattr(copydesk.pipeline, "make_embedder", fake)
+    monkeypatch.setattr(copydesk.library, "make_embedder", fake)
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "lib.db"
+    result = runner.invoke(app, ["add", str(DEMO_ARTICLES), "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def ids_by_title(db):
+    result = runner.invoke(app, ["trace", "--db", str(db), "--json"])
+    data = json.loads(result.stdout)
+    return {title: i for c in data["clusters"] for i, title in c["titles"].items()}
+
+
+def test_add_prints_ids_and_is_idempotent(db):
+    again = runner.invoke(app, ["add", str(DEMO_ARTICLES), "--db", str(db)])
+    assert again.exit_code == 0
+    assert again.stdout == ""  # nothing new
+    assert "added 0, already in the library 4, skipped 0" in again.stderr
+
+
+def test_add_reports_bad_records_and_exits_1(tmp_path, db):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "ok-1", "text": "The mayor of Tull opened a 44-metre bridge on Friday, 3 years late."}\n{broken\n')
+    result = runner.invoke(app, ["add", str(feed), str(tmp_path / "missing.txt"), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.stdout.startswith("ok-1\t")
+    assert f"{feed}:2: malformed JSON" in result.stderr
+    assert "missing.txt: no such file" in result.stderr
+    assert "added 1, already in the library 0, skipped 2" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_sources_json_schema(db):
+    result = runner.invoke(app, ["sources", str(DEMO_ARTICLES / "paraphrase_newspulse.html"), "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema"] == "copydesk.sources/1"
+    assert data["article"]["title"].startswith("Flood Claims Soar")
+    best = data["sources"][0]
+    assert best["title"].startswith("Flood claims in Lower Vasland rose 18%")
+    assert best["direction"] == "source_of_article" and best["credited"] is False
+    for key in ("id", "relation", "confidence", "shared_facts", "verdict_counts"):
+        assert key in best
+    assert set(best["verdict_counts"]) == {"supported", "distorted", "unsupported"}
+
+
+def test_several_articles_give_one_json_object_per_line(db):
+    ids = ids_by_title(db)
+    wire = next(i for t, i in ids.items() if t.startswith("Flood claims in Lower Vasland"))
+    farm = next(i for t, i in ids.items() if t.startswith("Flood Claims Soar"))
+    result = runner.invoke(app, ["derivatives", wire, farm, "--db", str(db), "--json"])
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2
+    first, second = map(json.loads, lines)
+    assert first["schema"] == "copydesk.derivatives/1" and first["article"]["id"] == wire
+    assert farm in [d["id"] for d in first["derivatives"]]
+    assert all(d["direction"] == "derived_from_article" for d in first["derivatives"])
+    assert second["article"]["id"] == farm
+
+
+def test_trace_json_graphml_and_dot(db, tmp_path):
+    graphml, dot = tmp_path / "t.graphml", tmp_path / "t.dot"
+    result = runner.invoke(app, ["trace", "--db", str(db), "--json", "--graphml", str(graphml), "--dot", str(dot)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema"] == "copydesk.trace/1"
+    (story,) = data["clusters"]
+    assert story["titles"][story["root"]].startswith("Flood claims in Lower Vasland rose 18%")
+    assert len(story["edges"]) == len(story["members"]) - 1
+    assert {"source", "derived", "relation", "confidence", "credited", "distortions"} <= set(story["edges"][0])
+    root = ET.parse(graphml).getroot()
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    assert len(root.findall(".//g:node", ns)) == len(story["members"])
+    assert len(root.findall(".//g:edge", ns)) == len(story["edges"])
+    text = dot.read_text()
+    assert text.startswith("digraph") and text.count("->") == len(story["edges"])
+
+
+def test_trace_and_stats_terminal_output(db):
+    result = runner.invoke(app, ["trace", "--db", str(db)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "Flood claims in Lower Vasland rose 18%" in result.stdout
+    assert "uncredited" in result.stdout
+    stats = runner.invoke(app, ["stats", "--db", str(db), "--json"])
+    rows = {r["site"]: r for r in json.loads(stats.stdout)["outlets"]}
+    assert rows["NewsPulse Today"]["retellings"] == 1 and rows["NewsPulse Today"]["uncredited"] == 1
+
+
+def test_bad_library_file_is_one_line_error(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database" * 200)
+    result = runner.invoke(app, ["stats", "--db", str(junk)])
+    assert result.exit_code == 2
+    assert "not a copydesk library" in result.stderr and "Traceback" not in result.output
+    result = runner.invoke(app, ["sources", "nope", "--db", str(tmp_path / "new.db")])
+    assert result.exit_code == 2 and "neither an article id in the library nor a file" in result.stderr

@@ -1,0 +1,155 @@
+"""The library end to end with fake embedders: add, candidates, relations, trace, stats."""
+
+import pytest
+
+from copydesk.errors import CopydeskError, InputError, StoreError
+from copydesk.library import Library
+from copydesk.align.embedder import HashingEmbedder
+from copydesk.store.memory import MemoryStore
+from copydesk.store.sqlite import SQLiteStore
+
+
+def make_library(settings, store=None):
+    return Library(store or MemoryStore(), settings, embedder=HashingEmbedder(), candidate_embedder=HashingEmbedder())
+
+
+@pytest.fixture
+def library(settings, story_documents):
+    lib = make_library(settings)
+    report = lib.add(story_documents.values())
+    assert len(report.added) == 6
+    return lib
+
+
+def ids(docs, *names):
+    return [docs[n].id for n in names]
+
+
+def test_readding_is_a_no_op(library, story_documents):
+    report = library.add(story_documents.values())
+    assert report.added == [] and sorted(report.present) == sorted(d.id for d in story_documents.values())
+    assert library.store.count() == 6
+
+
+def test_stored_article_keeps_metadata_and_spans(library, story_documents):
+    source = story_documents["source_meridian_wire"]
+    stored = library.article(source.id)
+    assert stored.site == "Meridian Wire" and stored.published.startswith("2022-03-15") and stored.author == "Lena Marsh"
+    seg = library.document(source.id)
+    assert tuple((s.start, s.end) for s in seg.sentences) == stored.sentence_spans
+    assert all(stored.text[a:b] == s.text for (a, b), s in zip(stored.sentence_spans, seg.sentences))
+
+
+def test_an_id_taken_by_other_text_is_refused(library, settings):
+    from copydesk.ingest import document_from_text
+
+    clash = document_from_text("A different story about bridges in Tull, 44 metres long, opened in 2020.", id="copy", settings=settings)
+    errors = []
+    report = library.add([clash], on_error=errors.append)
+    assert report.skipped == 1 and "already used by a different article" in str(errors[0])
+    with pytest.raises(InputError):
+        library.add([clash])
+
+
+def test_candidates_find_the_story_and_not_the_unrelated_article(library, story_documents):
+    found = [c.id for c in library.candidates(story_documents["paraphrase_newspulse"].id)]
+    assert story_documents["source_meridian_wire"].id in found
+    assert story_documents["independent_northgate"].id not in found
+    copy = library.candidates("copy")
+    assert copy[0].id == story_documents["faithful_velmora_daily"].id  # the exact text ranks first
+    assert any("MinHash" in r for r in copy[0].reasons)
+
+
+def test_relations(library, story_documents):
+    faithful = story_documents["faithful_velmora_daily"].id
+    copy = library.relate(faithful, "copy")
+    assert copy.relation == "verbatim_copy"
+    edit = library.relate(faithful, "edit")
+    assert edit.relation == "light_edit"
+    source, paraphrase = ids(story_documents, "source_meridian_wire", "paraphrase_newspulse")
+    retold = library.relate(paraphrase, source)
+    assert retold.relation in ("paraphrase", "same_event")
+    # Publication times decide: the wire story came first.
+    assert retold.direction_known and retold.source == source and retold.derived == paraphrase
+    assert retold.credited is False and retold.distortions > 0
+    assert "n:4120" in retold.shared_facts
+    unrelated = library.relate(source, story_documents["independent_northgate"].id)
+    assert unrelated.relation == "unrelated" and not unrelated.direction_known
+
+
+def test_relations_are_cached_per_settings(library, story_documents):
+    faithful = story_documents["faithful_velmora_daily"].id
+    first = library.relate(faithful, "copy")
+    calls = []
+    library._embedder.embed = lambda texts: calls.append(texts)  # would fail if called again
+    assert library.relate("copy", faithful) == first and calls == []
+
+
+def test_sources_rank_the_source_first(library, story_documents):
+    article, relations = library.sources(story_documents["paraphrase_newspulse"].id)
+    assert article.id == story_documents["paraphrase_newspulse"].id
+    assert relations and relations[0].source == story_documents["source_meridian_wire"].id
+    assert all(r.relation != "unrelated" for r in relations)
+
+
+def test_sources_of_a_file_not_in_the_library(library, tmp_path):
+    from tests.conftest import DEMO_ARTICLES
+
+    article, relations = library.sources(DEMO_ARTICLES / "paraphrase_newspulse.html")
+    assert relations  # the same text is in the library: it resolves to the stored article
+    new = tmp_path / "new.txt"
+    new.write_text((DEMO_ARTICLES / "faithful_velmora_daily.txt").read_text().replace("Tuesday", "Monday"))
+    article, relations = library.sources(new)
+    assert library.store.get(article.id) is None  # looked up, not added
+    assert any(r.relation in ("verbatim_copy", "light_edit") for r in relations)
+    with pytest.raises(CopydeskError, match="neither an article id"):
+        library.sources("no-such-id")
+
+
+def test_trace_builds_one_story_rooted_at_the_earliest_source(library, story_documents):
+    clusters = library.trace()
+    assert len(clusters) == 1
+    story = clusters[0]
+    source = story_documents["source_meridian_wire"].id
+    assert story.root == source
+    assert story_documents["independent_northgate"].id not in story.members
+    assert set(story.members) == {d.id for n, d in story_documents.items() if n != "independent_northgate"}
+    # A tree: every member but the root is derived exactly once.
+    assert sorted(e.derived for e in story.edges) == sorted(m for m in story.members if m != source)
+
+
+def test_stats_count_retellings_per_outlet(library):
+    rows = {r.site: r for r in library.stats()}
+    assert rows["Meridian Wire"].retellings == 0
+    assert rows["NewsPulse Today"].retellings == 1 and rows["NewsPulse Today"].uncredited == 1
+    assert rows["NewsPulse Today"].distortions > 0
+    assert rows["Northgate Press"].articles == 1 and rows["Northgate Press"].retellings == 0
+
+
+def test_interrupted_add_keeps_committed_batches_and_resumes(settings, story_documents, tmp_path):
+    docs = list(story_documents.values())
+
+    def interrupted():
+        yield from docs[:4]
+        raise KeyboardInterrupt
+
+    lib = make_library(settings, SQLiteStore(tmp_path / "lib.db"))
+    with pytest.raises(KeyboardInterrupt):
+        lib.add(interrupted(), batch_size=3)
+    assert lib.store.count() == 3  # the first batch; the 4th article was never committed
+    rows = lib.store.db.execute("SELECT count(DISTINCT article), count(*) FROM lsh").fetchone()
+    assert rows == (3, 3 * settings.lsh_bands)  # no half-indexed article
+    report = lib.add(docs, batch_size=3)
+    assert len(report.added) == 3 and len(report.present) == 3 and lib.store.count() == 6
+
+
+def test_vectors_from_another_embedder_are_refused(settings, story_documents, tmp_path):
+    path = tmp_path / "lib.db"
+    make_library(settings, SQLiteStore(path)).add([story_documents["copy"]])
+
+    class Other(HashingEmbedder):
+        name = "other-embedder"
+
+    lib = Library(SQLiteStore(path), settings, embedder=HashingEmbedder(), candidate_embedder=Other())
+    with pytest.raises(StoreError, match="indexed with hashing-fake"):
+        lib.add([story_documents["edit"]])

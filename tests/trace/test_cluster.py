@@ -1,0 +1,69 @@
+from copydesk.models import Relation
+from copydesk.trace.cluster import clusters
+from copydesk.trace.relate import classify, credited, parse_time
+from copydesk.models import LibraryArticle
+
+
+def rel(source, derived, relation="paraphrase", known=True, confidence=0.8, share=0.8):
+    return Relation(
+        source=source, derived=derived, relation=relation, direction_known=known, direction_confidence=confidence,
+        direction_evidence=(), credited=False, shared_facts=(), verdict_counts={}, distortions=1,
+        jaccard=0.1, derived_backed_share=share, source_reused_share=0.5, order=1.0,
+    )
+
+
+def test_a_chain_of_retellings_becomes_a_tree_rooted_at_the_source():
+    # wire -> farm1 -> farm2, plus a direct wire-farm2 link that is weaker.
+    relations = [rel("wire", "farm1", confidence=0.9), rel("farm1", "farm2", confidence=0.9), rel("wire", "farm2", confidence=0.3)]
+    (story,) = clusters(relations, {})
+    assert story.root == "wire" and set(story.members) == {"wire", "farm1", "farm2"}
+    assert sorted((e.source, e.derived) for e in story.edges) in (
+        [("farm1", "farm2"), ("wire", "farm1")],
+        [("wire", "farm1"), ("wire", "farm2")],
+    )
+    assert len(story.edges) == 2
+
+
+def test_separate_stories_are_separate_clusters_biggest_first():
+    relations = [rel("a", "b"), rel("a", "c"), rel("x", "y")]
+    out = clusters(relations, {})
+    assert [sorted(c.members) for c in out] == [["a", "b", "c"], ["x", "y"]]
+
+
+def test_undecided_edges_root_at_the_earliest_publication():
+    relations = [rel("late", "early", known=False, confidence=0.0)]
+    (story,) = clusters(relations, {"late": "2024-05-02", "early": "2024-05-01T10:00:00Z"})
+    assert story.root == "early"
+    (edge,) = story.edges
+    assert (edge.source, edge.derived) == ("early", "late") and not edge.direction_known
+
+
+def test_same_event_links_join_the_story_without_claiming_copying():
+    relations = [rel("wire", "farm"), rel("agency", "wire", relation="same_event", known=False, confidence=0.0)]
+    (story,) = clusters(relations, {"wire": "2024-01-01", "agency": "2024-01-01T05:00:00", "farm": "2024-01-02"})
+    kinds = {(e.source, e.derived): e.relation for e in story.edges}
+    assert kinds[("wire", "farm")] == "paraphrase"
+    assert "same_event" in kinds.values()
+
+
+def test_classify_thresholds(settings):
+    s = settings
+    assert classify(0.99, 1.0, 1.0, 10, s) == "verbatim_copy"
+    assert classify(0.5, 1.0, 1.0, 10, s) == "light_edit"
+    assert classify(0.05, 0.9, 0.9, 10, s) == "paraphrase"
+    assert classify(0.05, 0.9, -0.2, 10, s) == "same_event"  # shared content, own structure
+    assert classify(0.0, 0.0, 0.0, 1, s) == "unrelated"
+
+
+def test_credit_looks_for_outlet_author_domain_or_link():
+    source = LibraryArticle(id="s", content_hash="h", text="x", site="Meridian Wire", url="https://www.meridian.example/a/1")
+    told = lambda text: LibraryArticle(id="d", content_hash="h2", text=text)  # noqa: E731
+    assert credited(source, told("As Meridian Wire reported on Tuesday, claims rose.")) is True
+    assert credited(source, told("Figures first published at meridian.example show a rise.")) is True
+    assert credited(source, told("Claims rose, experts say.")) is False
+    assert credited(LibraryArticle(id="s", content_hash="h", text="x"), told("anything")) is None
+
+
+def test_parse_time_accepts_dates_and_zoned_times():
+    assert parse_time("2023-01-10T06:00:00Z") < parse_time("2023-01-10T08:00:00+01:00") < parse_time("2023-01-11")
+    assert parse_time("last Tuesday") is None and parse_time(None) is None
