@@ -61,9 +61,9 @@ def test_sources_json_schema(db):
     data = json.loads(result.stdout)
     assert data["schema"] == "copydesk.sources/1"
     assert data["article"]["title"].startswith("Flood Claims Soar")
+    wire = next(x for x in data["sources"] if x["title"].startswith("Flood claims in Lower Vasland rose 18%"))
+    assert wire["direction"] == "source_of_article" and wire["credited"] is False
     best = data["sources"][0]
-    assert best["title"].startswith("Flood claims in Lower Vasland rose 18%")
-    assert best["direction"] == "source_of_article" and best["credited"] is False
     for key in ("id", "relation", "confidence", "shared_facts", "verdict_counts"):
         assert key in best
     assert set(best["verdict_counts"]) == {"supported", "distorted", "unsupported"}

@@ -4,6 +4,7 @@ import pytest
 
 from copydesk.errors import CopydeskError, InputError, StoreError
 from copydesk.library import Library
+from copydesk.models import RELATION_KINDS
 from copydesk.align.embedder import HashingEmbedder
 from copydesk.store.memory import MemoryStore
 from copydesk.store.sqlite import SQLiteStore
@@ -85,11 +86,18 @@ def test_relations_are_cached_per_settings(library, story_documents):
     assert library.relate("copy", faithful) == first and calls == []
 
 
-def test_sources_rank_the_source_first(library, story_documents):
-    article, relations = library.sources(story_documents["paraphrase_newspulse"].id)
-    assert article.id == story_documents["paraphrase_newspulse"].id
-    assert relations and relations[0].source == story_documents["source_meridian_wire"].id
+def test_sources_list_the_source_and_rank_closest_first(library, story_documents):
+    farm = story_documents["paraphrase_newspulse"].id
+    article, relations = library.sources(farm)
+    assert article.id == farm
+    by_source = {r.source: r for r in relations}
+    wire = by_source[story_documents["source_meridian_wire"].id]
+    assert wire.derived == farm and wire.direction_known
     assert all(r.relation != "unrelated" for r in relations)
+    kinds = [RELATION_KINDS.index(r.relation) for r in relations]
+    assert kinds == sorted(kinds)
+    # The farm article is derived in every listed relation: nothing was retold from it.
+    assert all(r.derived == farm for r in relations)
 
 
 def test_sources_of_a_file_not_in_the_library(library, tmp_path):

@@ -22,6 +22,7 @@ from copydesk.ingest import document_from_text, load_document
 from copydesk.ingest.language import english_share
 from copydesk.models import (
     DERIVATIONS,
+    RELATION_KINDS,
     ArticleSignals,
     Cluster,
     Document,
@@ -308,18 +309,17 @@ class Library:
                 relations.append(relation)
 
         def rank(r: Relation) -> tuple:
+            # The closest retelling first; an article known to point the other way goes last.
             candidate_is_source = r.source != target.record.id
-            if not r.direction_known:
-                place = 1
-            else:
-                place = 0 if candidate_is_source == want_sources else 2
-            return (place, -r.direction_confidence, -r.derived_backed_share, -r.jaccard)
+            wrong_way = r.direction_known and candidate_is_source != want_sources
+            right_way = r.direction_known and not wrong_way
+            return (wrong_way, RELATION_KINDS.index(r.relation), not right_way, -r.derived_backed_share, -r.jaccard)
 
         return target.record, sorted(relations, key=rank)
 
     def sources(self, ref: ArticleRef) -> tuple[LibraryArticle, list[Relation]]:
-        """Likely sources of an article, best first: those it was retold from, then undecided ones,
-        then articles that turned out to be retold from it."""
+        """Likely sources of an article, closest relation first (copy, edit, paraphrase, same event);
+        articles found to be retold from it come last."""
         return self._related(ref, want_sources=True)
 
     def derivatives(self, ref: ArticleRef) -> tuple[LibraryArticle, list[Relation]]:

@@ -71,7 +71,7 @@ class Settings:
     candidate_min_cosine: float = 0.75  # document vectors (static embeddings)
     candidate_min_facts: float = 2.0  # idf-weighted fact keys shared
     # Relations between two articles (copydesk sources / derivatives / trace).
-    verbatim_min_jaccard: float = 0.95  # 5-word shingles of the story text
+    verbatim_min_jaccard: float = 0.98  # 5-word shingles of the story text
     light_edit_min_jaccard: float = 0.25
     paraphrase_min_share: float = 0.5  # of the derived text backed by the source
     paraphrase_min_order: float = 0.5  # rank correlation of aligned sentence positions
