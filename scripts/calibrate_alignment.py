@@ -2,7 +2,7 @@
 
 Dev = MRPC's train split + the dev half of BUMP's articles (by id hash).
 Writes src/copydesk/calibration.json, which Settings.load() reads. MRPC test
-and the test half of BUMP are never used here (see scripts/evaluate.py).
+and the test half of BUMP are never used here (see copydesk/evaluate/harness.py).
 
     python scripts/calibrate_alignment.py [--data ../shared/data]
 """

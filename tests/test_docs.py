@@ -44,3 +44,26 @@ def test_schema_doc_names_every_field_compare_writes(fake_embedder):
     doc = (ROOT / "docs" / "schema.md").read_text()
     undocumented = sorted({k for k in _keys(data) if not re.search(rf"\b{re.escape(k)}\b", doc)} - set(data["settings"]))
     assert undocumented == []
+
+
+def test_schema_doc_names_every_field_the_library_commands_write(settings, story_documents):
+    from copydesk.align.embedder import HashingEmbedder
+    from copydesk.library import Library
+    from copydesk.report.library import related_json, stats_json, trace_json
+    from copydesk.store.memory import MemoryStore
+
+    library = Library(MemoryStore(), settings, embedder=HashingEmbedder(), candidate_embedder=HashingEmbedder())
+    library.add(story_documents.values())
+    title_of = lambda i: library.article(i).title  # noqa: E731
+    article, relations = library.sources(story_documents["paraphrase_newspulse"].id)
+    clusters = library.trace()
+    written = [
+        related_json("sources", article, relations, title_of),
+        related_json("derivatives", article, relations, title_of),
+        trace_json(clusters, title_of),
+        stats_json(library.stats(clusters)),
+    ]
+    doc = (ROOT / "docs" / "schema.md").read_text()
+    keys = {k for data in written for k in _keys(data)} - {c.id for c in clusters} - set(library.store.article_ids())
+    undocumented = sorted(k for k in keys if not re.search(rf"\b{re.escape(k)}\b", doc))
+    assert undocumented == []

@@ -248,6 +248,9 @@ class Library:
     # Candidates and relations ---------------------------------------------
 
     def _candidates(self, target: _Article) -> list[Candidate]:
+        """Union of three cheap signals, each scored in [0, ~1] and added up:
+        shared MinHash bands (copies), rare fingerprint keys shared (idf-weighted;
+        paraphrases keep names, numbers and rare words), document-vector cosine."""
         s = self.settings
         n = max(self.store.count(), 1)
         sig = target.signals
@@ -255,27 +258,32 @@ class Library:
         reasons: dict[str, list[str]] = {}
 
         def note(article_id: str, score: float, reason: str) -> None:
-            if article_id == target.record.id:
-                return
-            scores[article_id] = scores.get(article_id, 0.0) + score
-            reasons.setdefault(article_id, []).append(reason)
+            if article_id != target.record.id:
+                scores[article_id] = scores.get(article_id, 0.0) + score
+                reasons.setdefault(article_id, []).append(reason)
 
         for article_id, bands in self.store.bucket_matches(sig.buckets).items():
-            note(article_id, 1.0 + bands / len(sig.buckets), f"shares {bands}/{len(sig.buckets)} MinHash bands")
-        cap = max(s.fact_key_min_cap, int(s.fact_key_max_share * n))
-        keys = sorted(sig.facts)
-        frequency = self.store.fact_frequency(keys)
-        for article_id, shared in self.store.fact_matches(keys, cap).items():
-            weight = sum(log(1 + n / max(frequency[k], 1)) for k in shared)
-            if weight >= s.candidate_min_facts and len(shared) >= 2:
-                note(article_id, min(1.0, weight / 20), f"shares {len(shared)} facts ({', '.join(shared[:4])})")
+            note(article_id, bands / len(sig.buckets), f"shares {bands}/{len(sig.buckets)} MinHash bands")
+        cap = max(s.key_min_cap, int(s.key_max_share * n))
+        frequency = {k: df for k, df in self.store.key_frequency(sorted(sig.keys)).items() if 0 < df <= cap}
+        rarest = sorted(frequency, key=lambda k: (frequency[k], k))[: s.candidate_query_keys]
+        matches = {
+            article_id: (sum(log(1 + n / frequency[k]) for k in shared), shared)
+            for article_id, shared in self.store.key_matches(rarest, cap).items()
+        }
+        strongest = max((w for w, _ in matches.values()), default=0.0)
+        for article_id, (weight, shared) in matches.items():
+            if weight >= s.candidate_min_key_weight:
+                facts = [k for k in shared if not k.startswith("w:")]
+                note(article_id, weight / strongest, f"shares {len(shared)} rare keys ({', '.join((facts or shared)[:4])})")
         if sig.vector.size:
             for ids, matrix in self.store.vectors():
                 if matrix.shape[1] != sig.vector.shape[0]:
                     raise StoreError("document vectors differ in size from this embedder's; use a new --db")
                 sims = matrix @ sig.vector
-                for row in np.flatnonzero(sims >= s.candidate_min_cosine):
-                    note(ids[row], float(sims[row]), f"document vectors {sims[row]:.2f} cosine")
+                for row, article_id in enumerate(ids):
+                    if sims[row] >= s.candidate_min_cosine or article_id in scores:
+                        note(article_id, max(0.0, float(sims[row])), f"document vectors {sims[row]:.2f} cosine")
         ranked = sorted(scores, key=lambda a: (-scores[a], a))[: s.candidate_limit]
         return [Candidate(a, round(scores[a], 4), tuple(reasons[a])) for a in ranked]
 
@@ -303,17 +311,20 @@ class Library:
     def _related(self, ref: ArticleRef, want_sources: bool) -> tuple[LibraryArticle, list[Relation]]:
         target = self._resolve(ref)
         relations = []
+        cheap: dict[str, float] = {}
         for candidate in self._candidates(target):
             relation = self._relate(target, self._resolve(candidate.id))
             if relation.relation != "unrelated":
                 relations.append(relation)
+                cheap[candidate.id] = candidate.score
 
         def rank(r: Relation) -> tuple:
-            # The closest retelling first; an article known to point the other way goes last.
-            candidate_is_source = r.source != target.record.id
-            wrong_way = r.direction_known and candidate_is_source != want_sources
-            right_way = r.direction_known and not wrong_way
-            return (wrong_way, RELATION_KINDS.index(r.relation), not right_way, -r.derived_backed_share, -r.jaccard)
+            # Copies first, then by how much ties the two (cheap signals plus the share backed);
+            # an article known to point the other way goes last.
+            other = r.derived if r.source == target.record.id else r.source
+            wrong_way = r.direction_known and (r.source == other) != want_sources
+            copy = r.relation in ("verbatim_copy", "light_edit")
+            return (wrong_way, not copy, -(cheap[other] + r.derived_backed_share), other)
 
         return target.record, sorted(relations, key=rank)
 

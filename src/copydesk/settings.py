@@ -62,20 +62,22 @@ class Settings:
     shingle_words: int = 5  # word n-grams hashed into MinHash
     minhash_perms: int = 128
     lsh_bands: int = 32  # 32 bands of 4 rows: pairs above ~0.4 Jaccard collide in some band
-    # Fact keys held by more than this share of the library (and more than fact_key_min_cap
+    # Fingerprint keys held by more than this share of the library (and more than key_min_cap
     # articles) are too common to propose candidates: capped, not exploded.
-    fact_key_max_share: float = 0.01
-    fact_key_min_cap: int = 50
-    # Candidates confirmed per article with the full compare, best cheap score first.
+    key_max_share: float = 0.01
+    key_min_cap: int = 50
+    candidate_query_keys: int = 64  # a query uses its rarest keys only
+    candidate_min_key_weight: float = 8.0  # idf-weighted keys shared
     candidate_limit: int = 10
     candidate_min_cosine: float = 0.75  # document vectors (static embeddings)
-    candidate_min_facts: float = 2.0  # idf-weighted fact keys shared
     # Relations between two articles (copydesk sources / derivatives / trace).
     verbatim_min_jaccard: float = 0.98  # 5-word shingles of the story text
     light_edit_min_jaccard: float = 0.25
     paraphrase_min_share: float = 0.5  # of the derived text backed by the source
     paraphrase_min_order: float = 0.5  # rank correlation of aligned sentence positions
+    paraphrase_min_word_share: float = 0.3  # of the derived text's content words found in the source
     same_event_min_facts: int = 3  # shared fact keys when little text is retold
+    same_event_min_word_share: float = 0.5  # or this share of the derived text's content words
 
     @classmethod
     def load(cls, **overrides: Any) -> Settings:

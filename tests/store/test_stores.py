@@ -20,7 +20,7 @@ def _article(n: int, **kw) -> tuple[LibraryArticle, ArticleSignals]:
     vector[n % 4] = 1.0
     signals = ArticleSignals(
         minhash=np.arange(8, dtype=np.uint32) + n, buckets=kw.get("buckets", (n, 100)),
-        facts=frozenset(kw.get("facts", {f"n:{n}", "y:2021"})), vector=vector,
+        keys=frozenset(kw.get("keys", {f"n:{n}", "y:2021"})), vector=vector,
     )
     return record, signals
 
@@ -39,17 +39,17 @@ def test_put_and_read_back(store):
     assert got.title == "T1" and got.sentence_spans == ((0, 7),) and got.boilerplate_spans == ((0, 0, "share"),)
     assert store.id_for_hash("h2") == "a2" and store.id_for_hash("nope") is None
     sig = store.signals("a1")
-    assert list(sig.minhash) == list(range(1, 9)) and sig.buckets == (1, 100) and "n:1" in sig.facts
+    assert list(sig.minhash) == list(range(1, 9)) and sig.buckets == (1, 100) and "n:1" in sig.keys
     assert store.site_counts() == {"Wire": 1, None: 1}
 
 
-def test_bucket_and_fact_matches(store):
-    store.put([_article(1), _article(2), _article(3, buckets=(7, 8), facts={"n:1"})])
+def test_bucket_and_key_matches(store):
+    store.put([_article(1), _article(2), _article(3, buckets=(7, 8), keys={"n:1"})])
     assert store.bucket_matches([100, 1]) == {"a1": 2, "a2": 1}
-    assert store.fact_frequency(["y:2021", "n:1", "zz"]) == {"y:2021": 2, "n:1": 2, "zz": 0}
-    assert store.fact_matches(["y:2021", "n:1"], cap=5) == {"a1": ["y:2021", "n:1"], "a2": ["y:2021"], "a3": ["n:1"]}
+    assert store.key_frequency(["y:2021", "n:1", "zz"]) == {"y:2021": 2, "n:1": 2, "zz": 0}
+    assert store.key_matches(["y:2021", "n:1"], cap=5) == {"a1": ["y:2021", "n:1"], "a2": ["y:2021"], "a3": ["n:1"]}
     # A key held by more than `cap` articles is skipped, not exploded.
-    assert store.fact_matches(["y:2021", "n:1"], cap=1) == {}
+    assert store.key_matches(["y:2021", "n:1"], cap=1) == {}
 
 
 def test_vectors_come_in_chunks(store):

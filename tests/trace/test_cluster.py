@@ -48,11 +48,12 @@ def test_same_event_links_join_the_story_without_claiming_copying():
 
 def test_classify_thresholds(settings):
     s = settings
-    assert classify(0.99, 1.0, 1.0, 10, s) == "verbatim_copy"
-    assert classify(0.5, 1.0, 1.0, 10, s) == "light_edit"
-    assert classify(0.05, 0.9, 0.9, 10, s) == "paraphrase"
-    assert classify(0.05, 0.9, -0.2, 10, s) == "same_event"  # shared content, own structure
-    assert classify(0.0, 0.0, 0.0, 1, s) == "unrelated"
+    assert classify(0.99, 1.0, 1.0, 10, 1.0, s) == "verbatim_copy"
+    assert classify(0.5, 1.0, 1.0, 10, 1.0, s) == "light_edit"
+    assert classify(0.05, 0.9, 0.9, 10, 0.8, s) == "paraphrase"
+    assert classify(0.05, 0.9, -0.2, 10, 0.8, s) == "same_event"  # shared content, own structure
+    assert classify(0.0, 0.0, 0.0, 0, 0.7, s) == "same_event"  # most of its words, none of its sentences
+    assert classify(0.0, 0.0, 0.0, 1, 0.2, s) == "unrelated"
 
 
 def test_credit_looks_for_outlet_author_domain_or_link():

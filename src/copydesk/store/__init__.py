@@ -37,11 +37,11 @@ class Store(Protocol):
         """Article id -> how many of these LSH buckets it shares."""
         ...
 
-    def fact_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
+    def key_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
         """Article id -> the keys it shares, skipping keys held by more than `cap` articles."""
         ...
 
-    def fact_frequency(self, keys: Sequence[str]) -> dict[str, int]: ...
+    def key_frequency(self, keys: Sequence[str]) -> dict[str, int]: ...
 
     def vectors(self, chunk: int = 50_000) -> Iterator[tuple[list[str], np.ndarray]]:
         """(ids, matrix) chunks of document vectors, for a flat nearest-neighbour search."""

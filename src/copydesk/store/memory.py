@@ -16,7 +16,7 @@ class MemoryStore:
         self._signals: dict[str, ArticleSignals] = {}
         self._by_hash: dict[str, str] = {}
         self._buckets: defaultdict[int, list[str]] = defaultdict(list)
-        self._facts: defaultdict[str, list[str]] = defaultdict(list)
+        self._keys: defaultdict[str, list[str]] = defaultdict(list)
         self._relations: dict[tuple[str, str, str], dict] = {}
         self._meta: dict[str, str] = {}
 
@@ -45,8 +45,8 @@ class MemoryStore:
             self._by_hash[article.content_hash] = article.id
             for bucket in signals.buckets:
                 self._buckets[bucket].append(article.id)
-            for key in signals.facts:
-                self._facts[key].append(article.id)
+            for key in signals.keys:
+                self._keys[key].append(article.id)
 
     def signals(self, article_id: str) -> ArticleSignals | None:
         return self._signals.get(article_id)
@@ -54,13 +54,13 @@ class MemoryStore:
     def bucket_matches(self, buckets: Sequence[int]) -> Counter[str]:
         return Counter(a for b in buckets for a in self._buckets.get(b, ()))
 
-    def fact_frequency(self, keys: Sequence[str]) -> dict[str, int]:
-        return {k: len(self._facts.get(k, ())) for k in keys}
+    def key_frequency(self, keys: Sequence[str]) -> dict[str, int]:
+        return {k: len(self._keys.get(k, ())) for k in keys}
 
-    def fact_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
+    def key_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for key in keys:
-            holders = self._facts.get(key, ())
+            holders = self._keys.get(key, ())
             if 0 < len(holders) <= cap:
                 for article_id in holders:
                     out.setdefault(article_id, []).append(key)

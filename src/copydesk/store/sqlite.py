@@ -39,9 +39,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX articles_site ON articles(site);
     CREATE TABLE lsh (bucket INTEGER NOT NULL, article INTEGER NOT NULL REFERENCES articles(n));
     CREATE INDEX lsh_bucket ON lsh(bucket);
-    CREATE TABLE facts (key TEXT NOT NULL, article INTEGER NOT NULL REFERENCES articles(n));
-    CREATE INDEX facts_key ON facts(key);
-    CREATE TABLE fact_counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE fingerprint (key TEXT NOT NULL, article INTEGER NOT NULL REFERENCES articles(n));
+    CREATE INDEX fingerprint_key ON fingerprint(key);
+    CREATE TABLE key_counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
     CREATE TABLE relations (
         a TEXT NOT NULL, b TEXT NOT NULL, settings TEXT NOT NULL, body TEXT NOT NULL,
         PRIMARY KEY (a, b, settings)
@@ -122,10 +122,10 @@ class SQLiteStore:
                 )
                 n = cur.lastrowid
                 db.executemany("INSERT INTO lsh VALUES (?, ?)", ((b, n) for b in signals.buckets))
-                db.executemany("INSERT INTO facts VALUES (?, ?)", ((k, n) for k in signals.facts))
+                db.executemany("INSERT INTO fingerprint VALUES (?, ?)", ((k, n) for k in signals.keys))
                 db.executemany(
-                    "INSERT INTO fact_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
-                    ((k,) for k in signals.facts),
+                    "INSERT INTO key_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
+                    ((k,) for k in signals.keys),
                 )
             db.execute("COMMIT")
         except BaseException:
@@ -138,9 +138,9 @@ class SQLiteStore:
             return None
         n, sig, vec = row
         buckets = tuple(r[0] for r in self.db.execute("SELECT bucket FROM lsh WHERE article = ? ORDER BY rowid", (n,)))
-        facts = frozenset(r[0] for r in self.db.execute("SELECT key FROM facts WHERE article = ?", (n,)))
+        keys = frozenset(r[0] for r in self.db.execute("SELECT key FROM fingerprint WHERE article = ?", (n,)))
         return ArticleSignals(
-            np.frombuffer(sig, dtype=np.uint32), buckets, facts, np.frombuffer(vec, dtype=np.float16).astype(np.float32)
+            np.frombuffer(sig, dtype=np.uint32), buckets, keys, np.frombuffer(vec, dtype=np.float16).astype(np.float32)
         )
 
     def bucket_matches(self, buckets: Sequence[int]) -> Counter[str]:
@@ -152,20 +152,20 @@ class SQLiteStore:
                 out[article_id] += 1
         return out
 
-    def fact_frequency(self, keys: Sequence[str]) -> dict[str, int]:
+    def key_frequency(self, keys: Sequence[str]) -> dict[str, int]:
         out = {}
         for key in keys:
-            row = self.db.execute("SELECT n FROM fact_counts WHERE key = ?", (key,)).fetchone()
+            row = self.db.execute("SELECT n FROM key_counts WHERE key = ?", (key,)).fetchone()
             out[key] = row[0] if row else 0
         return out
 
-    def fact_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
+    def key_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for key, df in self.fact_frequency(keys).items():
+        for key, df in self.key_frequency(keys).items():
             if not 0 < df <= cap:
                 continue  # too common to say two articles share a story
             for (article_id,) in self.db.execute(
-                "SELECT a.id FROM facts JOIN articles a ON a.n = facts.article WHERE facts.key = ?", (key,)
+                "SELECT a.id FROM fingerprint f JOIN articles a ON a.n = f.article WHERE f.key = ?", (key,)
             ):
                 out.setdefault(article_id, []).append(key)
         return out

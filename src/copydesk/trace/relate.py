@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from copydesk.models import CompareResult, LibraryArticle, Relation
 from copydesk.settings import Settings
-from copydesk.trace.signals import body_text, document_facts, rank_correlation, shingle_jaccard
+from copydesk.trace.signals import body_text, document_facts, rank_correlation, shingle_jaccard, word_keys
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -114,14 +114,24 @@ def direction(
     return score, tuple(evidence), False
 
 
-def classify(jaccard: float, backed_share: float, order: float, shared_facts: int, settings: Settings) -> str:
+def classify(
+    jaccard: float, backed_share: float, order: float, shared_facts: int, word_share: float, settings: Settings
+) -> str:
     if jaccard >= settings.verbatim_min_jaccard:
         return "verbatim_copy"
     if jaccard >= settings.light_edit_min_jaccard:
         return "light_edit"
-    if backed_share >= settings.paraphrase_min_share and order >= settings.paraphrase_min_order:
+    if (
+        backed_share >= settings.paraphrase_min_share
+        and order >= settings.paraphrase_min_order
+        and word_share >= settings.paraphrase_min_word_share
+    ):
         return "paraphrase"
-    if backed_share >= settings.same_story_min_share or shared_facts >= settings.same_event_min_facts:
+    if (
+        backed_share >= settings.same_story_min_share
+        or shared_facts >= settings.same_event_min_facts
+        or word_share >= settings.same_event_min_word_share
+    ):
         return "same_event"
     return "unrelated"
 
@@ -141,7 +151,9 @@ def relate(
     jaccard = shingle_jaccard(body_text(result.source), body_text(result.derived), settings.shingle_words)
     shared = sorted(document_facts(result.source) & document_facts(result.derived))
     order = _order(result)
-    relation = classify(jaccard, result.summary.derived_backed_share, order, len(shared), settings)
+    derived_words = word_keys(body_text(result.derived))
+    word_share = len(derived_words & word_keys(body_text(result.source))) / max(len(derived_words), 1)
+    relation = classify(jaccard, result.summary.derived_backed_share, order, len(shared), word_share, settings)
     confidence = 0.9 if by_time else (round(math.tanh(2 * abs(score)), 3) if known else 0.0)
     counts = Counter(v.verdict for v in result.verdicts)
     return Relation(

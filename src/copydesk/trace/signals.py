@@ -3,8 +3,9 @@
 Three ways to find that two articles tell one story, each surviving a
 different amount of rewriting:
 - MinHash over word shingles: copies and light edits;
-- a fact fingerprint: distinctive numbers, names, quotes and years, which a
-  paraphrase keeps ("4,120 claims", "the Harbor Institute");
+- a fingerprint: distinctive numbers, names, quotes and years, which a
+  paraphrase keeps ("4,120 claims", "the Harbor Institute"), and content words,
+  weighed by rarity at query time (a retelling keeps the rare ones);
 - a document vector (the mean of static sentence embeddings), for retellings
   that share neither wording nor many facts.
 All three are pure functions of the segmented text; the store keeps them.
@@ -113,6 +114,19 @@ def document_facts(doc: SegmentedDocument) -> frozenset[str]:
     return fact_keys(s.clean for s in doc.sentences)
 
 
+_CONTENT_WORD = re.compile(r"[a-z][a-z'\-]{3,}")
+
+
+def word_keys(text: str) -> frozenset[str]:
+    """Content words as w:<word>. A summary that shares few facts with its article still
+    shares its rarer words; the library weighs each key by how few articles hold it."""
+    return frozenset(f"w:{w}" for w in _CONTENT_WORD.findall(text.lower()) if w not in STOPWORDS)
+
+
+def fingerprint(doc: SegmentedDocument) -> frozenset[str]:
+    return document_facts(doc) | word_keys(body_text(doc))
+
+
 def document_vector(doc: SegmentedDocument, embedder: Embedder) -> np.ndarray:
     """Unit-length mean of the story sentences' embeddings (float32)."""
     texts = [s.clean for s in doc.sentences]
@@ -130,7 +144,7 @@ def article_signals(doc: SegmentedDocument, settings: Settings, embedder: Embedd
     return ArticleSignals(
         minhash=signature,
         buckets=tuple(lsh_buckets(signature, settings.lsh_bands)),
-        facts=document_facts(doc),
+        keys=fingerprint(doc),
         vector=document_vector(doc, embedder),
     )
 
