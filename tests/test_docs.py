@@ -52,7 +52,7 @@ def test_schema_doc_names_every_field_the_library_commands_write(settings, story
     from copydesk.report.library import related_json, stats_json, trace_json
     from copydesk.store.memory import MemoryStore
 
-    library = Library(MemoryStore(), settings, embedder=HashingEmbedder(), candidate_embedder=HashingEmbedder())
+    library = Library(MemoryStore(), settings, embedder=HashingEmbedder())
     library.add(story_documents.values())
     title_of = lambda i: library.article(i).title  # noqa: E731
     article, relations = library.sources(story_documents["paraphrase_newspulse"].id)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from copydesk.errors import CopydeskError, InputError, StoreError
+from copydesk.errors import CopydeskError, InputError
 from copydesk.library import Library
 from copydesk.models import RELATION_KINDS
 from copydesk.align.embedder import HashingEmbedder
@@ -11,7 +11,7 @@ from copydesk.store.sqlite import SQLiteStore
 
 
 def make_library(settings, store=None):
-    return Library(store or MemoryStore(), settings, embedder=HashingEmbedder(), candidate_embedder=HashingEmbedder())
+    return Library(store or MemoryStore(), settings, embedder=HashingEmbedder())
 
 
 @pytest.fixture
@@ -149,15 +149,3 @@ def test_interrupted_add_keeps_committed_batches_and_resumes(settings, story_doc
     assert rows == (3, 3 * settings.lsh_bands)  # no half-indexed article
     report = lib.add(docs, batch_size=3)
     assert len(report.added) == 3 and len(report.present) == 3 and lib.store.count() == 6
-
-
-def test_vectors_from_another_embedder_are_refused(settings, story_documents, tmp_path):
-    path = tmp_path / "lib.db"
-    make_library(settings, SQLiteStore(path)).add([story_documents["copy"]])
-
-    class Other(HashingEmbedder):
-        name = "other-embedder"
-
-    lib = Library(SQLiteStore(path), settings, embedder=HashingEmbedder(), candidate_embedder=Other())
-    with pytest.raises(StoreError, match="indexed with hashing-fake"):
-        lib.add([story_documents["edit"]])

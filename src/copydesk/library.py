@@ -10,14 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from math import log
 from pathlib import Path
 
-import numpy as np
-
 from copydesk.align.embedder import Embedder, make_embedder
-from copydesk.errors import CopydeskError, InputError, StoreError
+from copydesk.errors import CopydeskError, InputError
 from copydesk.ingest import document_from_text, load_document
 from copydesk.ingest.language import english_share
 from copydesk.models import (
@@ -77,12 +75,10 @@ class Library:
         settings: Settings | None = None,
         *,
         embedder: Embedder | None = None,
-        candidate_embedder: Embedder | None = None,
     ) -> None:
         self.store = store
         self.settings = settings or Settings.load()
         self._embedder = embedder
-        self._candidate_embedder = candidate_embedder
         self._docs: dict[str, SegmentedDocument] = {}
 
     @classmethod
@@ -105,24 +101,9 @@ class Library:
             self._embedder = make_embedder(self.settings)
         return self._embedder
 
-    @property
-    def candidate_embedder(self) -> Embedder:
-        if self._candidate_embedder is None:
-            self._candidate_embedder = make_embedder(replace(self.settings, embedder=self.settings.candidate_embedder))
-        return self._candidate_embedder
-
     def _settings_key(self) -> str:
         record = {**self.settings.to_dict(), "embedder": self.embedder.name}
         return hashlib.sha1(json.dumps(record, sort_keys=True).encode()).hexdigest()[:12]
-
-    def _check_vectors(self) -> None:
-        """Document vectors from different embedders cannot be compared: refuse to mix them."""
-        name = self.candidate_embedder.name
-        stored = self.store.meta("candidate_embedder")
-        if stored is None:
-            self.store.set_meta("candidate_embedder", name)
-        elif stored != name:
-            raise StoreError(f"library was indexed with {stored}, not {name}; use a new --db")
 
     # Adding ---------------------------------------------------------------
 
@@ -155,7 +136,6 @@ class Library:
 
         A document that cannot be stored (no sentences, an id taken by other text) goes to
         `on_error` (or raises when there is none); committed batches survive an interruption."""
-        self._check_vectors()
         report = AddReport()
         pending: list[tuple[LibraryArticle, ArticleSignals]] = []
         pending_ids: dict[str, str] = {}  # id -> hash, for duplicates inside one batch
@@ -183,7 +163,7 @@ class Library:
                     raise InputError(doc.path or record.id, f"id {record.id!r} is already used by a different article")
                 if not seg.sentences:
                     raise InputError(doc.path or record.id, "no story sentences (only boilerplate)")
-                pending.append((record, article_signals(seg, self.settings, self.candidate_embedder)))
+                pending.append((record, article_signals(seg, self.settings)))
                 pending_ids[record.id] = record.content_hash
             except InputError as exc:
                 if on_error is None:
@@ -243,14 +223,14 @@ class Library:
         if not seg.sentences:
             raise InputError(doc.path or doc.id, "no story sentences (only boilerplate)")
         self._docs[record.id] = seg
-        return _Article(record, seg, article_signals(seg, self.settings, self.candidate_embedder), False)
+        return _Article(record, seg, article_signals(seg, self.settings), False)
 
     # Candidates and relations ---------------------------------------------
 
     def _candidates(self, target: _Article) -> list[Candidate]:
-        """Union of three cheap signals, each scored in [0, ~1] and added up:
-        shared MinHash bands (copies), rare fingerprint keys shared (idf-weighted;
-        paraphrases keep names, numbers and rare words), document-vector cosine."""
+        """Union of two cheap signals, each scored in [0, 1] and added up: shared MinHash
+        bands (copies and light edits) and rare fingerprint keys shared (idf-weighted:
+        paraphrases keep names, numbers and rare words)."""
         s = self.settings
         n = max(self.store.count(), 1)
         sig = target.signals
@@ -276,14 +256,6 @@ class Library:
             if weight >= s.candidate_min_key_weight:
                 facts = [k for k in shared if not k.startswith("w:")]
                 note(article_id, weight / strongest, f"shares {len(shared)} rare keys ({', '.join((facts or shared)[:4])})")
-        if sig.vector.size:
-            for ids, matrix in self.store.vectors():
-                if matrix.shape[1] != sig.vector.shape[0]:
-                    raise StoreError("document vectors differ in size from this embedder's; use a new --db")
-                sims = matrix @ sig.vector
-                for row, article_id in enumerate(ids):
-                    if sims[row] >= s.candidate_min_cosine or article_id in scores:
-                        note(article_id, max(0.0, float(sims[row])), f"document vectors {sims[row]:.2f} cosine")
         ranked = sorted(scores, key=lambda a: (-scores[a], a))[: s.candidate_limit]
         return [Candidate(a, round(scores[a], 4), tuple(reasons[a])) for a in ranked]
 

@@ -139,7 +139,6 @@ class ArticleSignals:
     minhash: np.ndarray  # uint32 signature of word shingles
     buckets: tuple[int, ...]  # one LSH bucket per band
     keys: frozenset[str]  # fingerprint: facts (n:4120, y:2021, name:..., q:...) and rare words (w:...)
-    vector: np.ndarray  # unit document vector from the candidate embedder
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,6 @@ class Settings:
     embed_batch_size: int = 8  # small batches stay in cache: fastest with numpy on 2 cores
 
     # Library index (copydesk add): cheap signals computed for every article.
-    candidate_embedder: str = STATIC  # document vectors; `embedder` confirms
     shingle_words: int = 5  # word n-grams hashed into MinHash
     minhash_perms: int = 128
     lsh_bands: int = 32  # 32 bands of 4 rows: pairs above ~0.4 Jaccard collide in some band
@@ -69,7 +68,6 @@ class Settings:
     candidate_query_keys: int = 64  # a query uses its rarest keys only
     candidate_min_key_weight: float = 8.0  # idf-weighted keys shared
     candidate_limit: int = 10
-    candidate_min_cosine: float = 0.75  # document vectors (static embeddings)
     # Relations between two articles (copydesk sources / derivatives / trace).
     verbatim_min_jaccard: float = 0.98  # 5-word shingles of the story text
     light_edit_min_jaccard: float = 0.25

@@ -16,11 +16,9 @@ def _article(n: int, **kw) -> tuple[LibraryArticle, ArticleSignals]:
         id=f"a{n}", content_hash=f"h{n}", text=f"Text {n}.", title=f"T{n}", site=kw.get("site"),
         sentence_spans=((0, 7),), boilerplate_spans=((0, 0, "share"),),
     )
-    vector = np.zeros(4, dtype=np.float32)
-    vector[n % 4] = 1.0
     signals = ArticleSignals(
         minhash=np.arange(8, dtype=np.uint32) + n, buckets=kw.get("buckets", (n, 100)),
-        keys=frozenset(kw.get("keys", {f"n:{n}", "y:2021"})), vector=vector,
+        keys=frozenset(kw.get("keys", {f"n:{n}", "y:2021"})),
     )
     return record, signals
 
@@ -52,20 +50,13 @@ def test_bucket_and_key_matches(store):
     assert store.key_matches(["y:2021", "n:1"], cap=1) == {}
 
 
-def test_vectors_come_in_chunks(store):
-    store.put([_article(n) for n in range(5)])
-    chunks = list(store.vectors(chunk=2))
-    assert [ids for ids, _ in chunks] == [["a0", "a1"], ["a2", "a3"], ["a4"]]
-    assert chunks[0][1].shape == (2, 4) and chunks[0][1][1, 1] == 1.0
-
-
 def test_relations_and_meta(store):
     assert store.get_relation("a", "b", "k") is None
     store.put_relation("a", "b", "k", {"relation": "paraphrase"})
     assert store.get_relation("a", "b", "k") == {"relation": "paraphrase"}
     assert store.get_relation("a", "b", "other-settings") is None
-    store.set_meta("candidate_embedder", "x")
-    assert store.meta("candidate_embedder") == "x"
+    store.set_meta("created_by", "x")
+    assert store.meta("created_by") == "x"
 
 
 def test_a_failed_batch_stores_nothing(store):

@@ -84,12 +84,11 @@ def evaluate_tracing(data_dir: Path, embedder: Embedder, settings: Settings, ci:
     "default" (make eval only): every summary, confirmed with the configured embedder."""
     started = time.time()
     fast = Settings.load(embedder=STATIC)
-    candidate = make_embedder(fast)
     figures: dict[str, Any] = {
-        "fast_subset": tracing.evaluate_tracing(data_dir, candidate, candidate, fast, CI_TRACING_QUERIES)
+        "fast_subset": tracing.evaluate_tracing(data_dir, make_embedder(fast), fast, CI_TRACING_QUERIES)
     }
     if not ci:
-        figures["default"] = tracing.evaluate_tracing(data_dir, embedder, candidate, settings)
+        figures["default"] = tracing.evaluate_tracing(data_dir, embedder, settings)
     figures["seconds"] = round(time.time() - started, 1)
     return figures
 

@@ -191,14 +191,13 @@ def _relations(library: Library, articles, summaries, independent, planted, sett
 def evaluate_tracing(
     data_dir: Path,
     embedder: Embedder,
-    candidate_embedder: Embedder,
     settings: Settings,
     retrieval_limit: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     articles, summaries = tracing_corpus(data_dir)
     keys = sorted(articles, key=_stable_order)
-    library = Library(MemoryStore(), settings, embedder=embedder, candidate_embedder=candidate_embedder)
+    library = Library(MemoryStore(), settings, embedder=embedder)
     library.add((_doc(articles[k], f"a:{k}", settings) for k in keys), on_error=lambda e: None)
     stored = [k for k in keys if library.store.get(f"a:{k}") and k in summaries]
     retrieval = _retrieval(library, articles, summaries, stored[:retrieval_limit], settings, progress)

@@ -4,10 +4,8 @@ backend (one file, WAL); `MemoryStore` a fake for tests and one-off runs."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Protocol
-
-import numpy as np
 
 from copydesk.models import ArticleSignals, LibraryArticle
 
@@ -42,10 +40,6 @@ class Store(Protocol):
         ...
 
     def key_frequency(self, keys: Sequence[str]) -> dict[str, int]: ...
-
-    def vectors(self, chunk: int = 50_000) -> Iterator[tuple[list[str], np.ndarray]]:
-        """(ids, matrix) chunks of document vectors, for a flat nearest-neighbour search."""
-        ...
 
     def get_relation(self, a: str, b: str, settings_key: str) -> dict | None: ...
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-
-import numpy as np
+from collections.abc import Sequence
 
 from copydesk.models import ArticleSignals, LibraryArticle
 
@@ -65,12 +63,6 @@ class MemoryStore:
                 for article_id in holders:
                     out.setdefault(article_id, []).append(key)
         return out
-
-    def vectors(self, chunk: int = 50_000) -> Iterator[tuple[list[str], np.ndarray]]:
-        ids = list(self._signals)
-        for i in range(0, len(ids), chunk):
-            part = ids[i : i + chunk]
-            yield part, np.stack([self._signals[a].vector for a in part])
 
     def get_relation(self, a: str, b: str, settings_key: str) -> dict | None:
         return self._relations.get((a, b, settings_key))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +33,6 @@ MIGRATIONS: tuple[str, ...] = (
         sentences TEXT NOT NULL,   -- JSON [[start, end], ...] into text
         boilerplate TEXT NOT NULL, -- JSON [[start, end, reason], ...]
         minhash BLOB NOT NULL,
-        vector BLOB NOT NULL,
         added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
     );
     CREATE INDEX articles_site ON articles(site);
@@ -112,12 +111,12 @@ class SQLiteStore:
         try:
             for article, signals in batch:
                 cur = db.execute(
-                    f"INSERT INTO articles ({_COLUMNS}, minhash, vector) VALUES ({', '.join('?' * 15)})",
+                    f"INSERT INTO articles ({_COLUMNS}, minhash) VALUES ({', '.join('?' * 14)})",
                     (
                         article.id, article.content_hash, article.text, article.title, article.author,
                         article.published, article.site, article.url, article.language, article.format,
                         article.path, json.dumps(article.sentence_spans), json.dumps(article.boilerplate_spans),
-                        signals.minhash.astype(np.uint32).tobytes(), signals.vector.astype(np.float16).tobytes(),
+                        signals.minhash.astype(np.uint32).tobytes(),
                     ),
                 )
                 n = cur.lastrowid
@@ -133,14 +132,14 @@ class SQLiteStore:
             raise
 
     def signals(self, article_id: str) -> ArticleSignals | None:
-        row = self.db.execute("SELECT n, minhash, vector FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.db.execute("SELECT n, minhash FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
             return None
-        n, sig, vec = row
+        n, sig = row
         buckets = tuple(r[0] for r in self.db.execute("SELECT bucket FROM lsh WHERE article = ? ORDER BY rowid", (n,)))
         keys = frozenset(r[0] for r in self.db.execute("SELECT key FROM fingerprint WHERE article = ?", (n,)))
         return ArticleSignals(
-            np.frombuffer(sig, dtype=np.uint32), buckets, keys, np.frombuffer(vec, dtype=np.float16).astype(np.float32)
+            np.frombuffer(sig, dtype=np.uint32), buckets, keys
         )
 
     def bucket_matches(self, buckets: Sequence[int]) -> Counter[str]:
@@ -169,22 +168,6 @@ class SQLiteStore:
             ):
                 out.setdefault(article_id, []).append(key)
         return out
-
-    def vectors(self, chunk: int = 50_000) -> Iterator[tuple[list[str], np.ndarray]]:
-        last = 0
-        while True:
-            rows = self.db.execute(
-                "SELECT n, id, vector FROM articles WHERE n > ? ORDER BY n LIMIT ?", (last, chunk)
-            ).fetchall()
-            if not rows:
-                return
-            last = rows[-1][0]
-            ids = [r[1] for r in rows]
-            dims = {len(r[2]) for r in rows}
-            if len(dims) != 1:
-                raise StoreError(f"{self.path}: document vectors of different sizes; rebuild the library")
-            matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16).reshape(len(rows), -1)
-            yield ids, matrix.astype(np.float32)
 
     def get_relation(self, a: str, b: str, settings_key: str) -> dict | None:
         row = self.db.execute(

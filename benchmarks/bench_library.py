@@ -1,0 +1,164 @@
+"""Library scale: add+index rate, memory and size, query latency, trace time.
+
+    python benchmarks/bench_library.py [--sizes 10000 100000] [--queries 200] [--trace-size 10000]
+
+Articles are synthetic but made of real news sentences: each draws 20 sentences
+from the ~16,000 in the CNN/DM and BBC articles of ../shared/data/frank (with
+its numbers shifted, so fingerprints vary), and 1 in 50 is a planted retelling
+(a light edit of an earlier article), so queries have true sources to find.
+Candidates and confirmation both use the static embedder (`--fast`); MiniLM
+confirmation costs ~1 s per pair on this machine (see the compare section).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from _common import SHARED_DATA, machine, write_section
+
+from copydesk.ingest import document_from_text
+from copydesk.library import Library
+from copydesk.settings import STATIC, Settings
+
+_NUMBER = re.compile(r"\b\d+\b")
+
+
+def sentence_pool() -> list[str]:
+    pool = []
+    with (SHARED_DATA / "frank" / "articles.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            lines = record.get("article_lines") or re.split(r"(?<=[.!?])\s+", record["article"])
+            pool.extend(s.strip() for s in lines if 40 <= len(s.strip()) <= 300)
+    return pool
+
+
+def synthetic_articles(n: int, pool: list[str], seed: int = 7):
+    """(id, text, planted source id or None) for n articles."""
+    rng = random.Random(seed)
+    made: list[str] = []
+    for i in range(n):
+        if i >= 100 and i % 50 == 0:
+            source = rng.randrange(i - 100, i)
+            text = made[source].replace(" said", " stated").replace(" the ", " this ", 2)
+            yield f"art{i}", text, f"art{source}"
+        else:
+            shift = rng.randrange(1, 997)
+            sentences = [_NUMBER.sub(lambda m: str(int(m.group()) + shift), s) for s in rng.sample(pool, 20)]
+            text = f"Story {i}: {sentences[0][:60]}\n\n" + "\n\n".join(sentences)
+            yield f"art{i}", text, None
+        made.append(text)
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def build(n: int, pool: list[str], settings: Settings, folder: Path) -> tuple[Library, dict, list[tuple[str, str]]]:
+    db = folder / f"lib-{n}.db"
+    library = Library.open(db, settings)
+    planted = []
+
+    def documents():
+        for article_id, text, source in synthetic_articles(n, pool):
+            if source:
+                planted.append((article_id, source))
+            yield document_from_text(text, id=article_id, settings=settings, format="text")
+
+    started = time.perf_counter()
+    library.add(documents(), batch_size=500)
+    seconds = time.perf_counter() - started
+    size = sum(p.stat().st_size for p in folder.glob(f"lib-{n}.db*"))
+    figures = {
+        "articles": n,
+        "add_seconds": round(seconds, 1),
+        "add_rate": round(n / seconds, 1),
+        "db_mb": round(size / 2**20, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    return library, figures, planted
+
+
+def query_latency(library: Library, planted: list[tuple[str, str]], queries: int) -> dict:
+    sample = planted[:queries]
+    cand_ms, found = [], 0
+    for article_id, source in sample:
+        started = time.perf_counter()
+        candidates = library.candidates(article_id)
+        cand_ms.append(1000 * (time.perf_counter() - started))
+        found += source in [c.id for c in candidates[:5]]
+    cold_ms, warm_ms = [], []
+    for article_id, _ in sample[: max(1, queries // 4)]:
+        for bucket in (cold_ms, warm_ms):  # first call confirms candidates, second finds them cached
+            started = time.perf_counter()
+            library.sources(article_id)
+            bucket.append(1000 * (time.perf_counter() - started))
+    return {
+        "queries": len(sample),
+        "planted_source_in_top5": round(100 * found / len(sample), 1),
+        "candidates_p50_ms": round(statistics.median(cand_ms), 1),
+        "candidates_p95_ms": round(percentile(cand_ms, 0.95), 1),
+        "sources_cold_p50_ms": round(statistics.median(cold_ms), 1),
+        "sources_cold_p95_ms": round(percentile(cold_ms, 0.95), 1),
+        "sources_warm_p50_ms": round(statistics.median(warm_ms), 1),
+        "sources_warm_p95_ms": round(percentile(warm_ms, 0.95), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--trace-size", type=int, default=10_000)
+    args = parser.parse_args()
+    settings = Settings.load(embedder=STATIC)
+    pool = sentence_pool()
+    rows, trace = [], None
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            library, figures, planted = build(n, pool, settings, Path(tmp))
+            figures.update(query_latency(library, planted, args.queries))
+            if n == args.trace_size:
+                started = time.perf_counter()
+                clusters = library.trace()
+                trace = {"articles": n, "seconds": round(time.perf_counter() - started, 1), "clusters": len(clusters)}
+            library.close()
+            rows.append(figures)
+            print(json.dumps(figures), flush=True)
+    if trace:
+        print(json.dumps({"trace": trace}))
+    lines = [
+        "## library (`benchmarks/bench_library.py`)",
+        "",
+        f"Machine: {machine()}. Articles: synthetic, 20 real news sentences each (from `../shared/data/frank`,",
+        "numbers shifted), 1 in 50 a planted light edit of an earlier article. SQLite file library, batches of 500,",
+        "static embeddings for candidates and confirmation. Latencies are per query article, warm (process and",
+        "SQLite cache warm): *candidates* = the index lookup (MinHash bands and fingerprint keys);",
+        "*sources cold* = candidates plus compare of up to 10 candidate pairs both ways; *sources warm* = the same",
+        "query again, relations cached. Peak RSS is the whole process so far.",
+        "",
+        "| articles | add+index | rate | DB size | peak RSS | candidates p50 / p95 | sources cold p50 / p95 | sources warm p50 / p95 | planted source in top 5 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['articles']:,} | {r['add_seconds']} s | {r['add_rate']} articles/s | {r['db_mb']} MB | {r['peak_rss_mb']} MB"
+            f" | {r['candidates_p50_ms']} / {r['candidates_p95_ms']} ms | {r['sources_cold_p50_ms']} / {r['sources_cold_p95_ms']} ms"
+            f" | {r['sources_warm_p50_ms']} / {r['sources_warm_p95_ms']} ms | {r['planted_source_in_top5']}% of {r['queries']} |"
+        )
+    if trace:
+        lines += ["", f"`trace` over {trace['articles']:,} articles: {trace['seconds']} s ({trace['clusters']} stories)."]
+    write_section("library", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
