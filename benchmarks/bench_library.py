@@ -3,9 +3,11 @@
     python benchmarks/bench_library.py [--sizes 10000 100000] [--queries 200] [--trace-size 10000]
 
 Articles are synthetic but made of real news sentences: each draws 20 sentences
-from the ~16,000 in the CNN/DM and BBC articles of ../shared/data/frank (with
-its numbers shifted, so fingerprints vary), and 1 in 50 is a planted retelling
-(a light edit of an earlier article), so queries have true sources to find.
+from the ~16,000 in the CNN/DM and BBC articles of ../shared/data/frank, shifts
+their numbers and swaps its capitalised names for made-up ones of its own (as
+each real story has its own people and places, so a shared sentence does not
+make two stories one); 1 in 50 is a planted retelling (a light edit of an
+earlier article), so queries have true sources to find.
 Candidates and confirmation both use the static embedder (`--fast`); MiniLM
 confirmation costs ~1 s per pair on this machine (see the compare section).
 """
@@ -29,6 +31,8 @@ from copydesk.library import Library
 from copydesk.settings import STATIC, Settings
 
 _NUMBER = re.compile(r"\b\d+\b")
+_NAME = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{2,}")
+_SYLLABLES = "ka lo mi ra ten vos dar eli un pra ost vel mer dun sa gri tho bel"
 
 
 def sentence_pool() -> list[str]:
@@ -52,7 +56,16 @@ def synthetic_articles(n: int, pool: list[str], seed: int = 7):
             yield f"art{i}", text, f"art{source}"
         else:
             shift = rng.randrange(1, 997)
-            sentences = [_NUMBER.sub(lambda m: str(int(m.group()) + shift), s) for s in rng.sample(pool, 20)]
+            names: dict[str, str] = {}
+
+            def rename(m: re.Match[str]) -> str:
+                if m.group() not in names:
+                    names[m.group()] = "".join(rng.choice(_SYLLABLES.split()) for _ in range(3)).capitalize()
+                return names[m.group()]
+
+            sentences = [
+                _NAME.sub(rename, _NUMBER.sub(lambda m: str(int(m.group()) + shift), s)) for s in rng.sample(pool, 20)
+            ]
             text = f"Story {i}: {sentences[0][:60]}\n\n" + "\n\n".join(sentences)
             yield f"art{i}", text, None
         made.append(text)

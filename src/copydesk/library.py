@@ -247,15 +247,13 @@ class Library:
         cap = max(s.key_min_cap, int(s.key_max_share * n))
         frequency = {k: df for k, df in self.store.key_frequency(sorted(sig.keys)).items() if 0 < df <= cap}
         rarest = sorted(frequency, key=lambda k: (frequency[k], k))[: s.candidate_query_keys]
-        matches = {
-            article_id: (sum(log(1 + n / frequency[k]) for k in shared), shared)
-            for article_id, shared in self.store.key_matches(rarest, cap).items()
-        }
-        strongest = max((w for w, _ in matches.values()), default=0.0)
-        for article_id, (weight, shared) in matches.items():
-            if weight >= s.candidate_min_key_weight:
+        idf = {k: log(1 + n / frequency[k]) for k in rarest}
+        mass = sum(idf.values())
+        for article_id, shared in self.store.key_matches(rarest, cap).items():
+            share = sum(idf[k] for k in shared) / mass  # idf-weighted share of the query's rare keys
+            if share >= s.candidate_min_key_share:
                 facts = [k for k in shared if not k.startswith("w:")]
-                note(article_id, weight / strongest, f"shares {len(shared)} rare keys ({', '.join((facts or shared)[:4])})")
+                note(article_id, share, f"shares {share:.0%} of its rare keys ({', '.join((facts or shared)[:4])})")
         ranked = sorted(scores, key=lambda a: (-scores[a], a))[: s.candidate_limit]
         return [Candidate(a, round(scores[a], 4), tuple(reasons[a])) for a in ranked]
 

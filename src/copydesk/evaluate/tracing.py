@@ -9,7 +9,8 @@ are not available here: see ../shared/data/README.md), so:
 - relations use planted pairs built from the same real articles at run time:
   verbatim copies (boilerplate added), light edits (a few words swapped, a
   sentence dropped), retellings (the human summary) and unrelated articles.
-Nothing here tunes a threshold; every figure is a test figure.
+Only the candidate cut-off was fit, on the dev half of the articles
+(scripts/calibrate_tracing.py); every query and planted pair here comes from the test half.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from copydesk.align.embedder import Embedder
+from copydesk.evaluate.alignment import is_dev_article
 from copydesk.evaluate.datasets import _require, bump_references
 from copydesk.ingest import document_from_text
 from copydesk.library import Library
@@ -199,7 +201,8 @@ def evaluate_tracing(
     keys = sorted(articles, key=_stable_order)
     library = Library(MemoryStore(), settings, embedder=embedder)
     library.add((_doc(articles[k], f"a:{k}", settings) for k in keys), on_error=lambda e: None)
-    stored = [k for k in keys if library.store.get(f"a:{k}") and k in summaries]
+    # Queries come from the test half; the dev half fit the candidate cut-off (scripts/calibrate_tracing.py).
+    stored = [k for k in keys if library.store.get(f"a:{k}") and k in summaries and not is_dev_article(k)]
     retrieval = _retrieval(library, articles, summaries, stored[:retrieval_limit], settings, progress)
     relations = _relations(
         library, articles, summaries, independent_retellings(data_dir), stored[:PLANTED_ARTICLES], settings

@@ -33,6 +33,8 @@ MIGRATIONS: tuple[str, ...] = (
         sentences TEXT NOT NULL,   -- JSON [[start, end], ...] into text
         boilerplate TEXT NOT NULL, -- JSON [[start, end, reason], ...]
         minhash BLOB NOT NULL,
+        buckets TEXT NOT NULL,     -- JSON [int, ...], one LSH bucket per band
+        keys TEXT NOT NULL,        -- JSON [str, ...], the fingerprint
         added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
     );
     CREATE INDEX articles_site ON articles(site);
@@ -111,12 +113,13 @@ class SQLiteStore:
         try:
             for article, signals in batch:
                 cur = db.execute(
-                    f"INSERT INTO articles ({_COLUMNS}, minhash) VALUES ({', '.join('?' * 14)})",
+                    f"INSERT INTO articles ({_COLUMNS}, minhash, buckets, keys) VALUES ({', '.join('?' * 16)})",
                     (
                         article.id, article.content_hash, article.text, article.title, article.author,
                         article.published, article.site, article.url, article.language, article.format,
                         article.path, json.dumps(article.sentence_spans), json.dumps(article.boilerplate_spans),
-                        signals.minhash.astype(np.uint32).tobytes(),
+                        signals.minhash.astype(np.uint32).tobytes(), json.dumps(signals.buckets),
+                        json.dumps(sorted(signals.keys)),
                     ),
                 )
                 n = cur.lastrowid
@@ -132,14 +135,12 @@ class SQLiteStore:
             raise
 
     def signals(self, article_id: str) -> ArticleSignals | None:
-        row = self.db.execute("SELECT n, minhash FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.db.execute("SELECT minhash, buckets, keys FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
             return None
-        n, sig = row
-        buckets = tuple(r[0] for r in self.db.execute("SELECT bucket FROM lsh WHERE article = ? ORDER BY rowid", (n,)))
-        keys = frozenset(r[0] for r in self.db.execute("SELECT key FROM fingerprint WHERE article = ?", (n,)))
+        signature, buckets, keys = row
         return ArticleSignals(
-            np.frombuffer(sig, dtype=np.uint32), buckets, keys
+            np.frombuffer(signature, dtype=np.uint32), tuple(json.loads(buckets)), frozenset(json.loads(keys))
         )
 
     def bucket_matches(self, buckets: Sequence[int]) -> Counter[str]:

@@ -1,0 +1,59 @@
+"""Fit the candidate cut-off of the library index on the dev half of the tracing set.
+
+    python scripts/calibrate_tracing.py [--data ../shared/data] [--keep 0.995]
+
+Candidates are scored by the idf-weighted share of the query's rare fingerprint
+keys they hold (plus shared MinHash bands). The cut-off is the highest value
+that keeps `--keep` of true sources (a human summary's own article) among the
+dev-half queries (article ids with is_dev_article true); the test half is what
+`copydesk eval` reports. Prints the figures and the value to put in settings.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from copydesk.evaluate.alignment import is_dev_article
+from copydesk.evaluate.tracing import _doc, _stable_order, tracing_corpus
+from copydesk.library import Library
+from copydesk.settings import STATIC, Settings
+from copydesk.store.memory import MemoryStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--keep", type=float, default=0.995)
+    args = parser.parse_args()
+    settings = Settings.load(embedder=STATIC, candidate_min_key_share=0.0, candidate_limit=50)
+    articles, summaries = tracing_corpus(args.data)
+    keys = sorted(articles, key=_stable_order)
+    library = Library(MemoryStore(), settings)
+    library.add((_doc(articles[k], f"a:{k}", settings) for k in keys), on_error=lambda e: None)
+    dev = [k for k in keys if is_dev_article(k) and library.store.get(f"a:{k}")]
+    true_scores, noise_scores = [], []
+    for k in dev:
+        if k in summaries:
+            for c in library.candidates(_doc(summaries[k], f"s:{k}", settings)):
+                if c.id == f"a:{k}":
+                    true_scores.append(c.score)
+        # Article against article: what an unrelated library proposes.
+        noise_scores += [c.score for c in library.candidates(f"a:{k}")]
+    true_scores, noise_scores = np.array(true_scores), np.array(noise_scores)
+    print(f"dev queries: {len(true_scores)} summaries with their article found at all; {len(dev)} articles")
+    for cut in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3):
+        print(
+            f"cut {cut:.2f}: keeps {np.mean(true_scores >= cut):.3f} of true sources;"
+            f" {np.sum(noise_scores >= cut) / len(dev):.2f} other candidates per article"
+        )
+    cut = max(c for c in np.arange(0.05, 0.5, 0.05) if np.mean(true_scores >= c) >= args.keep)
+    print(f"candidate_min_key_share = {cut:.2f}")
+
+
+if __name__ == "__main__":
+    main()
