@@ -36,10 +36,12 @@ eval-check: setup
 
 calibrate: setup
 	$(BIN)/python scripts/calibrate_alignment.py
+	$(BIN)/python scripts/calibrate_tracing.py
 
 bench: setup
 	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_claims.py
+	$(BIN)/python benchmarks/bench_library.py
 
 clean:
 	rm -rf $(VENV) copydesk-demo .pytest_cache

@@ -10,6 +10,7 @@ import copydesk.library
 import copydesk.pipeline
 from copydesk.align.embedder import HashingEmbedder
 from copydesk.cli import app
+from copydesk.settings import Settings
 from tests.conftest import DEMO_ARTICLES
 
 runner = CliRunner()
@@ -118,3 +119,47 @@ def test_bad_library_file_is_one_line_error(tmp_path):
     assert "not a copydesk library" in result.stderr and "Traceback" not in result.output
     result = runner.invoke(app, ["sources", "nope", "--db", str(tmp_path / "new.db")])
     assert result.exit_code == 2 and "neither an article id in the library nor a file" in result.stderr
+
+
+def test_killed_add_leaves_the_library_intact_and_resumable(tmp_path):
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    feed = tmp_path / "feed.jsonl"
+    with feed.open("w") as fh:
+        for i in range(600):
+            text = f"Story {i}. The council of Town{i} approved {i * 7 + 11} new homes on Monday, mayor Name{i} said. Work starts in {2000 + i % 30}."
+            fh.write(json.dumps({"id": f"r{i}", "text": text}) + "\n")
+    db = tmp_path / "lib.db"
+    command = [sys.executable, "-m", "copydesk.cli", "add", str(feed), "--db", str(db), "--batch-size", "10"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+    def count() -> int:
+        try:
+            with sqlite3.connect(db) as con:
+                return con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    deadline = time.time() + 60
+    while count() < 20 and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        per_article = con.execute("SELECT count(*) FROM lsh GROUP BY article").fetchall()
+    assert 20 <= stored < 600, "the kill should land mid-run"
+    assert stored % 10 == 0  # whole batches only
+    bands = Settings().lsh_bands
+    assert len(per_article) == stored and {n for (n,) in per_article} == {bands}  # every stored article fully indexed
+    rerun = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"added {600 - stored}, already in the library {stored}, skipped 0" in rerun.stderr
+    assert count() == 600

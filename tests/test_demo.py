@@ -21,6 +21,12 @@ def test_demo_writes_a_page_per_comparison(tmp_path):
     assert [p.name for p in pages] == [name.rsplit(".", 1)[0] + ".html" for name, _ in OTHERS]
     assert all(p.stat().st_size > 2000 for p in pages)
     assert "HTML reports" in buf.getvalue()
+    # The library part: one story rooted at the wire report; the independent report stays out.
+    library_part = buf.getvalue().split("who retold whom", 1)[1]
+    root_line = next(line for line in library_part.splitlines() if "— root" in line)
+    assert "(3 articles)" in root_line and "Flood claims in Lower Vasland rose 18% in 2021" in root_line
+    assert "paraphrase, uncredited" in library_part and "Kessa approves" not in library_part
+    assert (tmp_path / "library.db").exists()
 
 
 def test_faithful_rewrite_is_the_same_story_and_mostly_backed(real_embedder):

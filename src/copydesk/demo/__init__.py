@@ -1,4 +1,4 @@
-"""`copydesk demo`: compare the bundled example articles.
+"""`copydesk demo`: compare the bundled example articles, then trace them as a library.
 
 The articles are fictional and written for copydesk: a wire report and
 three others (a faithful credited rewrite, an uncredited AI-style
@@ -46,7 +46,22 @@ def run_demo(out: Path, console: Console) -> list[Path]:
         page = out / (Path(name).stem + ".html")
         page.write_text(render_html(result), encoding="utf-8")
         written.append(page)
+    console.print(Rule("the four articles as a library: who retold whom"))
+    trace_library(out / "library.db", settings, embedder, console)
     console.print(Rule("HTML reports"))
     for page in written:
         console.print(f"  {page}")
     return written
+
+
+def trace_library(db: Path, settings: Settings, embedder, console: Console) -> None:
+    """Add every demo article to a fresh library and print its story tree."""
+    from copydesk.library import Library
+    from copydesk.report.terminal import render_trace
+
+    for stale in db.parent.glob(db.name + "*"):
+        stale.unlink()
+    with Library.open(db, settings, embedder=embedder) as library:
+        library.add(load_document(article_path(name), settings) for name in (SOURCE, *(n for n, _ in OTHERS)))
+        render_trace(library.trace(), lambda i: library.article(i).title, console)
+    console.print(f"library: {db} (try: copydesk trace --db {db})", highlight=False)
