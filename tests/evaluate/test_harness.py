@@ -48,3 +48,41 @@ def test_claims_markdown_reports_each_set_and_peers():
     text = "\n".join(claims_markdown({"bump": row, "peers": {"bump": {"SummaC": 0.545}, "frank": {}}}))
     assert "| BUMP (Ma et al. 2023) |" in text and "**62.5**" in text
     assert "| SummaC | 54.5 |" in text and "Entity 66.7% (n=3)" in text
+
+
+def test_ci_mode_skips_the_full_tracing_run_only():
+    results = {"tracing": {"fast_subset": {"all": {"source_recall_at_5": 80.0}}}}
+    floors = {"tracing.fast_subset.all.source_recall_at_5": 85.0, "tracing.default.all.source_recall_at_5": 90.0}
+    assert below_floors(results, floors, ci=True) == ["tracing.fast_subset.all.source_recall_at_5: 80.0000 is below the floor 85.0"]
+    assert "tracing.default.all.source_recall_at_5: not measured (floor 90.0)" in below_floors(results, floors)
+
+
+def test_tracing_markdown_states_split_baseline_and_worst_cases():
+    from copydesk.evaluate.harness import tracing_markdown
+
+    figures = {"queries": 5, "minhash_only_top1": 20.0, "candidate_recall_at_1": 80.0, "candidate_recall_at_5": 100.0,
+               "candidate_recall_at_10": 100.0, "source_recall_at_1": 60.0, "source_recall_at_5": 80.0,
+               "direction_decided": 100.0, "direction_accuracy": 100.0}
+    run = {"articles": 9, "all": figures, "paraphrased": {**figures, "queries": 3}, "relation_pairs": 8,
+           "relation_accuracy": 75.0, "relation_recall": {k: 50.0 for k in ("verbatim_copy", "light_edit", "paraphrase", "unrelated")},
+           "relation_precision": {k: 50.0 for k in ("verbatim_copy", "light_edit", "paraphrase", "unrelated")},
+           "relation_confusion": {"paraphrase->same_event": 1, "paraphrase->paraphrase": 1}, "independent_pairs": 4,
+           "independent_false_copy": 25.0, "independent_relations": {"paraphrase": 1, "unrelated": 3},
+           "worst_retrievals": [{"summary": "A lost summary", "article": "k1", "found": None}], "embedder": "x"}
+    text = "\n".join(tracing_markdown({"fast_subset": run}))
+    assert "test half" in text and "MinHash-only" in text
+    assert "A lost summary" in text and "paraphrase->same_event 1" in text
+    assert "| 20.0 |" in text and "**60.0 / 80.0**" in text and "25.0% of 4" in text
+
+
+def test_eval_command_names_what_is_missing(tmp_path):
+    from typer.testing import CliRunner
+
+    from copydesk.cli import app
+
+    result = CliRunner().invoke(app, ["eval", "--data", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "nowhere: no such folder" in result.stderr
+    result = CliRunner().invoke(app, ["eval", "--data", str(tmp_path), "--only", "alignment", "--root", str(tmp_path)])
+    assert result.exit_code == 2 and "dataset not found" in result.stderr and "Traceback" not in result.output
+    result = CliRunner().invoke(app, ["eval", "--data", str(tmp_path), "--only", "nonsense"])
+    assert result.exit_code == 2 and "unknown evaluator nonsense" in result.stderr
