@@ -86,3 +86,13 @@ def test_eval_command_names_what_is_missing(tmp_path):
     assert result.exit_code == 2 and "dataset not found" in result.stderr and "Traceback" not in result.output
     result = CliRunner().invoke(app, ["eval", "--data", str(tmp_path), "--only", "nonsense"])
     assert result.exit_code == 2 and "unknown evaluator nonsense" in result.stderr
+
+
+def test_word_overlap_counts_majority_marked_words():
+    from copydesk.evaluate.claims import word_overlap
+
+    text = "the mayor of tull opened a bridge"
+    annotators = [[(4, 9)], [(4, 17)], [(26, 32)]]  # "mayor" twice, "of tull" once, "bridge" once
+    counts = word_overlap(text, [(0, 9)], annotators)
+    assert counts == {"tp": 1, "fp": 1, "tn": 5}  # "mayor" right, "the" a false flag
+    assert word_overlap(text, [], annotators)["fn"] == 1

@@ -8,6 +8,7 @@ in SummaC and LLM-AggreFact.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +26,33 @@ def judged_unfaithful(result: CompareResult) -> bool:
     return any(v.verdict == "distorted" or (v.verdict == "unsupported" and v.addition == "factual") for v in result.verdicts)
 
 
+_WORD = re.compile(r"\S+")
+
+
+def flagged_spans(result: CompareResult) -> list[tuple[int, int]]:
+    """Character spans of the derived text that the claim check calls out: each finding's
+    span, and the whole of every unsupported factual sentence."""
+    sentences = {s.index: s for s in result.derived.sentences}
+    out = [f.derived_span for v in result.verdicts for f in v.findings]
+    out += [
+        (sentences[v.derived].start, sentences[v.derived].end)
+        for v in result.verdicts
+        if v.verdict == "unsupported" and v.addition == "factual"
+    ]
+    return out
+
+
+def word_overlap(text: str, predicted: Sequence[tuple[int, int]], annotators: Sequence[Sequence[tuple[int, int]]]) -> Counter[str]:
+    """Word-level tp/fp/fn: a word is gold when most annotators marked it, predicted when inside a flagged span."""
+    counts: Counter[str] = Counter()
+    for m in _WORD.finditer(text):
+        inside = lambda spans: any(a < m.end() and m.start() < b for a, b in spans)  # noqa: E731
+        gold = sum(inside(spans) for spans in annotators) * 2 > len(annotators)
+        flagged = inside(predicted)
+        counts["tp" if gold and flagged else "fp" if flagged else "fn" if gold else "tn"] += 1
+    return counts
+
+
 def balanced_accuracy(predicted: Sequence[bool], gold: Sequence[bool]) -> float:
     pos = [p for p, g in zip(predicted, gold) if g]
     neg = [not p for p, g in zip(predicted, gold) if not g]
@@ -39,6 +67,7 @@ def evaluate_summaries(
     predicted, gold = [], []
     by_type: dict[str, list[bool]] = defaultdict(list)
     kinds: Counter[str] = Counter()
+    words: Counter[str] = Counter()
     misses: list[dict[str, str]] = []
     false_alarms: list[dict[str, str]] = []
     for item in items:
@@ -50,6 +79,8 @@ def evaluate_summaries(
         gold.append(item.unfaithful)
         if item.unfaithful and item.error_type:
             by_type[item.error_type].append(flagged)
+        if item.annotator_spans:
+            words += word_overlap(item.summary, flagged_spans(result), item.annotator_spans)
         for v in result.verdicts:
             kinds.update(f.kind for f in v.findings)
             if v.verdict == "unsupported" and v.addition == "factual":
@@ -66,7 +97,20 @@ def evaluate_summaries(
     fp = sum(p and not g for p, g in zip(predicted, gold))
     fn = sum(g and not p for p, g in zip(predicted, gold))
     tn = len(gold) - tp - fp - fn
+    spans = {}
+    if words:
+        precision = words["tp"] / max(words["tp"] + words["fp"], 1)
+        recall = words["tp"] / max(words["tp"] + words["fn"], 1)
+        spans = {
+            "span_words": {
+                "precision": precision,
+                "recall": recall,
+                "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+                **dict(words),
+            }
+        }
     return {
+        **spans,
         "n": len(gold),
         "unfaithful": sum(gold),
         "balanced_accuracy": balanced_accuracy(predicted, gold),

@@ -65,6 +65,8 @@ class LabelledSummary:
     unfaithful: bool
     error_type: str | None = None
     split: str | None = None
+    # Where labelled (XSumFaith): each annotator's marked character spans in `summary`.
+    annotator_spans: tuple[tuple[tuple[int, int], ...], ...] | None = None
 
 
 def bump_pairs(data_dir: Path) -> list[LabelledSummary]:
@@ -120,6 +122,7 @@ def xsumfaith(data_dir: Path) -> list[LabelledSummary]:
             r = json.loads(line)
             articles[str(r["bbcid"])] = "\n".join(r["article_lines"]) if r.get("article_lines") else r["article"]
     marks: dict[tuple[str, str], dict[str, bool]] = {}
+    spans: dict[tuple[str, str], dict[str, list[tuple[int, int]]]] = {}
     summaries: dict[tuple[str, str], str] = {}
     path = _require(data_dir / "xsumfaith" / "hallucination_annotations_xsum_summaries.csv")
     with path.open(encoding="utf-8", newline="") as fh:
@@ -130,7 +133,16 @@ def xsumfaith(data_dir: Path) -> list[LabelledSummary]:
             summaries[key] = row["summary"].replace("\\'", "'")
             worker = marks.setdefault(key, {})
             worker[row["worker_id"]] = worker.get(row["worker_id"], False) or row["hallucination_type"] != "NULL"
+            # Offsets follow no single convention (see the data README): find the span by its text.
+            marked = spans.setdefault(key, {}).setdefault(row["worker_id"], [])
+            span = row["hallucinated_span"].replace("\\'", "'")
+            start = summaries[key].find(span) if row["hallucination_type"] != "NULL" and span else -1
+            if start >= 0:
+                marked.append((start, start + len(span)))
     return [
-        LabelledSummary(bbcid, articles[bbcid], summaries[(bbcid, system)], sum(w.values()) >= 2, None, system)
+        LabelledSummary(
+            bbcid, articles[bbcid], summaries[(bbcid, system)], sum(w.values()) >= 2, None, system,
+            tuple(tuple(s) for s in spans[(bbcid, system)].values()),
+        )
         for (bbcid, system), w in sorted(marks.items())
     ]

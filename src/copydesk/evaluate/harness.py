@@ -341,6 +341,28 @@ def claims_markdown(c: dict[str, Any]) -> list[str]:
             cells = [_pct(v[m]) if v[m] is not None else "–" for m in ("recall", "precision", "flagged_any")]
             lines.append(f"| `{kind}` | {v['n']} | " + " | ".join(cells) + " |")
         lines += ["", f"Untouched sentences flagged (false alarms): {_pct(k['false_alarm_rate'])}% of {k['untouched']}."]
+    lines += ["", "### Confusion matrices (summary level; positive = unfaithful)", ""]
+    lines += ["| dataset | flagged & unfaithful | flagged & faithful | missed | passed & faithful |", "|---|---|---|---|---|"]
+    for key, name, _ in CLAIM_SETS:
+        m = c.get(key, {}).get("confusion")
+        if m:
+            lines.append(f"| {name} | {m['tp']} | {m['fp']} | {m['fn']} | {m['tn']} |")
+    spans = c.get("xsumfaith", {}).get("span_words")
+    if spans:
+        words = spans["tp"] + spans["fp"] + spans["fn"] + spans.get("tn", 0)
+        share = (spans["tp"] + spans["fn"]) / words if words else 0.0
+        lines += [
+            "",
+            "### Flagged spans (XSumFaith)",
+            "",
+            "Words of each summary that most of its 3 annotators marked as hallucinated, against the words inside",
+            "what copydesk flags (each finding's span and every unsupported factual sentence), over all summaries.",
+            f"Baseline: flagging every word gives precision {_pct(share)} and F1 {_pct(2 * share / (1 + share))}.",
+            "",
+            "| words | precision | recall | F1 |",
+            "|---|---|---|---|",
+            f"| {words:,} | {_pct(spans['precision'])} | {_pct(spans['recall'])} | **{_pct(spans['f1'])}** |",
+        ]
     lines += ["", "### Detection by error type (share of unfaithful summaries flagged)", ""]
     for key, name, _ in CLAIM_SETS:
         types = c.get(key, {}).get("detection_by_error_type")
