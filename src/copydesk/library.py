@@ -80,6 +80,7 @@ class Library:
         self.settings = settings or Settings.load()
         self._embedder = embedder
         self._docs: dict[str, SegmentedDocument] = {}
+        self._key: str | None = None
 
     @classmethod
     def open(cls, path: str | Path | None = "copydesk.db", settings: Settings | None = None, **kwargs) -> Library:
@@ -102,8 +103,11 @@ class Library:
         return self._embedder
 
     def _settings_key(self) -> str:
-        record = {**self.settings.to_dict(), "embedder": self.embedder.name}
-        return hashlib.sha1(json.dumps(record, sort_keys=True).encode()).hexdigest()[:12]
+        """Relations are cached per settings and embedder: change either and they are recomputed."""
+        if self._key is None:
+            record = {**self.settings.to_dict(), "embedder": self.embedder.name}
+            self._key = hashlib.sha1(json.dumps(record, sort_keys=True).encode()).hexdigest()[:12]
+        return self._key
 
     # Adding ---------------------------------------------------------------
 
@@ -227,18 +231,17 @@ class Library:
 
     # Candidates and relations ---------------------------------------------
 
-    def _candidates(self, target: _Article) -> list[Candidate]:
+    def _candidates(self, target_id: str, sig: ArticleSignals) -> list[Candidate]:
         """Union of two cheap signals, each scored in [0, 1] and added up: shared MinHash
         bands (copies and light edits) and rare fingerprint keys shared (idf-weighted:
         paraphrases keep names, numbers and rare words)."""
         s = self.settings
         n = max(self.store.count(), 1)
-        sig = target.signals
         scores: dict[str, float] = {}
         reasons: dict[str, list[str]] = {}
 
         def note(article_id: str, score: float, reason: str) -> None:
-            if article_id != target.record.id:
+            if article_id != target_id:
                 scores[article_id] = scores.get(article_id, 0.0) + score
                 reasons.setdefault(article_id, []).append(reason)
 
@@ -259,14 +262,24 @@ class Library:
 
     def candidates(self, ref: ArticleRef) -> list[Candidate]:
         """Articles in the library that may tell the same story, best first (cheap signals only)."""
-        return self._candidates(self._resolve(ref))
+        target = self._resolve(ref)
+        return self._candidates(target.record.id, target.signals)
 
-    def _relate(self, a: _Article, b: _Article) -> Relation:
+    def _cached(self, a: str, b: str) -> Relation | None:
+        body = self.store.get_relation(*sorted((a, b)), self._settings_key())
+        return _relation_from_dict(body) if body else None
+
+    def _relate(self, a: _Article, b: _Article | str) -> Relation:
+        """`b` may be a stored article's id: a cached relation then needs no reading or segmenting."""
+        if isinstance(b, str):
+            if a.stored and (cached := self._cached(a.record.id, b)):
+                return cached
+            b = self._resolve(b)
         key = self._settings_key()
         first, second = sorted((a, b), key=lambda x: x.record.id)
         cacheable = a.stored and b.stored
-        if cacheable and (body := self.store.get_relation(first.record.id, second.record.id, key)):
-            return _relation_from_dict(body)
+        if cacheable and (cached := self._cached(first.record.id, second.record.id)):
+            return cached
         a_as_source = compare_segmented(first.doc, second.doc, self.settings, self.embedder)
         b_as_source = compare_segmented(second.doc, first.doc, self.settings, self.embedder)
         relation = relate(first.record, second.record, a_as_source, b_as_source, self.settings)
@@ -282,8 +295,8 @@ class Library:
         target = self._resolve(ref)
         relations = []
         cheap: dict[str, float] = {}
-        for candidate in self._candidates(target):
-            relation = self._relate(target, self._resolve(candidate.id))
+        for candidate in self._candidates(target.record.id, target.signals):
+            relation = self._relate(target, candidate.id)
             if relation.relation != "unrelated":
                 relations.append(relation)
                 cheap[candidate.id] = candidate.score
@@ -314,11 +327,11 @@ class Library:
         ids = self.store.article_ids()
         pairs: set[tuple[str, str]] = set()
         for article_id in ids:
-            for candidate in self._candidates(self._resolve(article_id)):
+            for candidate in self._candidates(article_id, self.store.signals(article_id)):
                 pairs.add(tuple(sorted((article_id, candidate.id))))  # type: ignore[arg-type]
         out = []
         for done, (a, b) in enumerate(sorted(pairs), 1):
-            relation = self._relate(self._resolve(a), self._resolve(b))
+            relation = self._relate(self._resolve(a), b)
             if relation.relation != "unrelated":
                 out.append(relation)
             if on_progress:
