@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from math import log
 from pathlib import Path
 
@@ -142,7 +142,8 @@ class Library:
         `on_error` (or raises when there is none); committed batches survive an interruption."""
         report = AddReport()
         pending: list[tuple[LibraryArticle, ArticleSignals]] = []
-        pending_ids: dict[str, str] = {}  # id -> hash, for duplicates inside one batch
+        pending_ids: set[str] = set()  # for duplicates inside one batch
+        pending_hashes: dict[str, str] = {}
 
         def flush() -> None:
             if pending:
@@ -150,6 +151,7 @@ class Library:
                 report.added.extend(a.id for a, _ in pending)
                 pending.clear()
                 pending_ids.clear()
+                pending_hashes.clear()
             if on_progress:
                 on_progress(report)
 
@@ -157,9 +159,7 @@ class Library:
             try:
                 seg = segment(doc)
                 record = self._record(doc, seg)
-                existing = self.store.id_for_hash(record.content_hash)
-                if existing is None and record.content_hash in pending_ids.values():
-                    existing = next(i for i, h in pending_ids.items() if h == record.content_hash)
+                existing = pending_hashes.get(record.content_hash) or self.store.id_for_hash(record.content_hash)
                 if existing is not None:
                     report.present.append(existing)
                     continue
@@ -168,7 +168,8 @@ class Library:
                 if not seg.sentences:
                     raise InputError(doc.path or record.id, "no story sentences (only boilerplate)")
                 pending.append((record, article_signals(seg, self.settings)))
-                pending_ids[record.id] = record.content_hash
+                pending_ids.add(record.id)
+                pending_hashes[record.content_hash] = record.id
             except InputError as exc:
                 if on_error is None:
                     raise
@@ -195,7 +196,7 @@ class Library:
             doc = document_from_text(
                 record.text,
                 where=article_id,
-                settings=Settings.load(max_bytes=max(self.settings.max_bytes, len(record.text.encode()) + 1)),
+                settings=replace(self.settings, max_bytes=max(self.settings.max_bytes, len(record.text.encode()) + 1)),
                 id=record.id,
                 format="text",
                 title=record.title,
