@@ -48,6 +48,18 @@ class TableEmbedder:
 
 
 @pytest.fixture
+def fake_models(monkeypatch):
+    """Every place the CLI builds an embedder gets the hashing fake instead of a model."""
+    import copydesk.batch
+    import copydesk.library
+    import copydesk.pipeline
+
+    fake = lambda settings: HashingEmbedder()  # noqa: E731
+    for module in (copydesk.pipeline, copydesk.batch, copydesk.library):
+        monkeypatch.setattr(module, "make_embedder", fake)
+
+
+@pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside the project")

@@ -3,7 +3,6 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-import copydesk.batch
 import copydesk.pipeline
 from copydesk.align.embedder import HashingEmbedder
 from copydesk.cli import app
@@ -13,11 +12,7 @@ SOURCE = "The strike at the port ended on Tuesday after 12 days, officials said.
 DERIVED = "Officials said the port strike ended on Tuesday after 12 days.\nThe union said dockworkers won a 4% raise.\nExperts say the coming years will be crucial.\n"
 
 
-@pytest.fixture(autouse=True)
-def fake_model(monkeypatch):
-    fake = lambda settings: HashingEmbedder()  # noqa: E731
-    monkeypatch.setattr(copydesk.pipeline, "make_embedder", fake)
-    monkeypatch.setattr(copydesk.batch, "make_embedder", fake)
+pytestmark = pytest.mark.usefixtures("fake_models")
 
 
 @pytest.fixture

@@ -6,9 +6,6 @@ import xml.etree.ElementTree as ET
 import pytest
 from typer.testing import CliRunner
 
-import copydesk.library
-import copydesk.pipeline
-from copydesk.align.embedder import HashingEmbedder
 from copydesk.cli import app
 from copydesk.settings import Settings
 from tests.conftest import DEMO_ARTICLES
@@ -16,11 +13,7 @@ from tests.conftest import DEMO_ARTICLES
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def fake_models(monkeypatch):
-    fake = lambda settings: HashingEmbedder()  # noqa: E731
-    monkeypatch.setattr(copydesk.pipeline, "make_embedder", fake)
-    monkeypatch.setattr(copydesk.library, "make_embedder", fake)
+pytestmark = pytest.mark.usefixtures("fake_models")
 
 
 @pytest.fixture
