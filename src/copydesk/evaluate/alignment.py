@@ -15,6 +15,8 @@ MRPC pair a paraphrase), and reported on MRPC test and the test half.
 
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -128,12 +130,21 @@ def _other(articles: Sequence[SummarizedArticle], k: int) -> SummarizedArticle:
 
 
 def evaluate_retelling(
-    articles: Sequence[SummarizedArticle], embedder: Embedder, settings: Settings
-) -> dict[str, float]:
-    """Summary sentences backed by their own article (positives) vs another article (negatives)."""
+    articles: Sequence[SummarizedArticle], embedder: Embedder, settings: Settings, examples: int = 3
+) -> dict[str, Any]:
+    """Summary sentences backed by their own article (positives) vs another article (negatives),
+    with a few of the worst cases: missed own-article sentences, sentences backed by the wrong article."""
     predicted, gold = [], []
+    missed: list[str] = []
+    wrongly_backed: list[str] = []
     for summary, source, own in _retelling_pairs(articles, settings):
         backed = {i for a in align(summary, source, embedder, settings) for i in a.derived}
+        for s in summary:
+            hit = s.index in backed
+            if own and not hit and len(missed) < examples:
+                missed.append(s.text[:200])
+            if hit and not own and len(wrongly_backed) < examples:
+                wrongly_backed.append(s.text[:200])
         predicted += [s.index in backed for s in summary]
         gold += [own] * len(summary)
-    return prf(np.array(predicted), np.array(gold))
+    return {**prf(np.array(predicted), np.array(gold)), "missed_examples": missed, "wrongly_backed_examples": wrongly_backed}

@@ -131,6 +131,15 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"copydesk {results['copydesk_version']} · embedder {s['embedder']} · match_threshold {s['match_threshold']}"
         f" · anchor_weight {s['anchor_weight']} · merge_gain {s['merge_gain']} · split_margin {s['split_margin']}",
+        "(every setting is in `eval/results.json`).",
+        "",
+        "| dataset (`../shared/data`) | size here | licence | used for | dev / test |",
+        "|---|---|---|---|---|",
+        "| MRPC (Dolan & Brockett 2005) | 3,267 train + 1,388 test pairs (as stored) | MSR-SSLA, non-commercial | alignment | train fits the threshold / test |",
+        "| BUMP (Ma et al. 2023) | 749 pairs, 163 articles | MIT | alignment, claim check, tracing | half of the articles by id hash / the other half |",
+        "| SummEdits news (Laban et al. 2023) | 717 summaries, 22 articles | Apache-2.0 | claim check | none fit / all |",
+        "| FRANK (Pagnoni et al. 2021) | 1,791 summaries, 397 articles | MIT | claim check, tracing | FRANK's valid split (peers' thresholds) / test split; tracing as BUMP |",
+        "| XSumFaith (Maynez et al. 2020) | 2,025 summaries; 980 with article text | CC BY 4.0 | claim check, flagged spans | none fit / all |",
         "",
     ]
     if "alignment" in results:
@@ -189,7 +198,12 @@ def markdown(results: dict[str, Any]) -> str:
             "",
             "No published system reports this exact task; it is our own construction from BUMP's files.",
             "",
+            "Worst cases (MiniLM):",
+            "",
         ]
+        lines += [f"- missed, though its own article backs it: “{t}”" for t in r.get("missed_examples", [])[:3]]
+        lines += [f"- backed by an unrelated article: “{t}”" for t in r.get("wrongly_backed_examples", [])[:3]]
+        lines.append("")
     if "claims" in results:
         lines += claims_markdown(results["claims"])
     if "tracing" in results:
