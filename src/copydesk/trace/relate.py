@@ -97,8 +97,8 @@ def direction(
         specifics = (len(facts_a - facts_b) - len(facts_b - facts_a)) / len(union)
         if abs(specifics) >= 0.1:
             score += specifics
-            richer = a if specifics > 0 else b
-            evidence.append(f"{richer.id} has specifics the other lacks ({len(facts_a - facts_b)} vs {len(facts_b - facts_a)})")
+            (richer, rich), (other, poor) = ((a, facts_a), (b, facts_b)) if specifics > 0 else ((b, facts_b), (a, facts_a))
+            evidence.append(f"{richer.id} has {len(rich - poor)} facts {other.id} lacks; {other.id} has {len(poor - rich)} of its own")
     filler = _filler_share(a_as_source) - _filler_share(b_as_source)
     if abs(filler) >= 0.05:
         score += 0.5 * filler
