@@ -67,3 +67,19 @@ def test_schema_doc_names_every_field_the_library_commands_write(settings, story
     keys = {k for data in written for k in _keys(data)} - {c.id for c in clusters} - set(library.store.article_ids())
     undocumented = sorted(k for k in keys if not re.search(rf"\b{re.escape(k)}\b", doc))
     assert undocumented == []
+
+
+def test_readme_tracing_summary_matches_results():
+    results = json.loads((ROOT / "eval" / "results.json").read_text())["tracing"]["default"]
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"<!-- tracing-summary -->(.*?)<!-- /tracing-summary -->", readme, re.S).group(1)
+    cells = [line.split("|")[2].strip() for line in block.strip().splitlines()[2:]]
+    expected = [
+        results["paraphrased"]["source_recall_at_5"],
+        results["paraphrased"]["candidate_recall_at_5"],
+        results["paraphrased"]["minhash_only_top1"],
+        results["all"]["direction_accuracy"],
+        results["relation_accuracy"],
+        results["independent_false_copy"],
+    ]
+    assert cells == [f"{v:.1f}" for v in expected]

@@ -38,10 +38,13 @@ MIGRATIONS: tuple[str, ...] = (
         added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
     );
     CREATE INDEX articles_site ON articles(site);
-    CREATE TABLE lsh (bucket INTEGER NOT NULL, article INTEGER NOT NULL REFERENCES articles(n));
-    CREATE INDEX lsh_bucket ON lsh(bucket);
-    CREATE TABLE fingerprint (key TEXT NOT NULL, article INTEGER NOT NULL REFERENCES articles(n));
-    CREATE INDEX fingerprint_key ON fingerprint(key);
+    -- Postings lists, clustered by key (WITHOUT ROWID: no second copy of the key in an index).
+    CREATE TABLE lsh (
+        bucket INTEGER NOT NULL, article INTEGER NOT NULL REFERENCES articles(n), PRIMARY KEY (bucket, article)
+    ) WITHOUT ROWID;
+    CREATE TABLE fingerprint (
+        key TEXT NOT NULL, article INTEGER NOT NULL REFERENCES articles(n), PRIMARY KEY (key, article)
+    ) WITHOUT ROWID;
     CREATE TABLE key_counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
     CREATE TABLE relations (
         a TEXT NOT NULL, b TEXT NOT NULL, settings TEXT NOT NULL, body TEXT NOT NULL,
@@ -123,7 +126,7 @@ class SQLiteStore:
                     ),
                 )
                 n = cur.lastrowid
-                db.executemany("INSERT INTO lsh VALUES (?, ?)", ((b, n) for b in signals.buckets))
+                db.executemany("INSERT OR IGNORE INTO lsh VALUES (?, ?)", ((b, n) for b in signals.buckets))
                 db.executemany("INSERT INTO fingerprint VALUES (?, ?)", ((k, n) for k in signals.keys))
                 db.executemany(
                     "INSERT INTO key_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
