@@ -91,6 +91,7 @@ def build(n: int, pool: list[str], settings: Settings, folder: Path) -> tuple[Li
     started = time.perf_counter()
     report = library.add(documents(), batch_size=500)
     seconds = time.perf_counter() - started
+    library.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # measure the file, not a transient WAL
     added = set(report.added)
     planted = [(a, s) for a, s in planted if a in added]
     size = sum(p.stat().st_size for p in folder.glob(f"lib-{n}.db*"))
