@@ -1,12 +1,16 @@
-"""Fit the candidate cut-off of the library index on the dev half of the tracing set.
+"""Fit two tracing thresholds on the dev half of the tracing set.
 
     python scripts/calibrate_tracing.py [--data ../shared/data] [--keep 0.995]
 
-Candidates are scored by the idf-weighted share of the query's rare fingerprint
-keys they hold (plus shared MinHash bands). The cut-off is the highest value
-that keeps `--keep` of true sources (a human summary's own article) among the
-dev-half queries (article ids with is_dev_article true); the test half is what
-`copydesk eval` reports. Prints the figures and the value to put in settings.py.
+1. candidate_min_key_share: candidates are scored by the idf-weighted share of
+   the query's rare fingerprint keys they hold (plus shared MinHash bands). The
+   cut-off is the highest value that keeps `--keep` of true sources (a human
+   summary's own article).
+2. same_event_min_word_share: the share of a derived text's content words found
+   in the other article that makes two articles one story. Chosen by Youden's J
+   (true-pair rate minus the rate among the other candidates the index proposes).
+Dev half = article ids with is_dev_article true; the test half is what
+`copydesk eval` reports. Prints the figures and the values to put in settings.py.
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ import numpy as np
 from copydesk.evaluate.alignment import is_dev_article
 from copydesk.evaluate.tracing import _doc, _stable_order, tracing_corpus
 from copydesk.library import Library
+from copydesk.segment import segment
 from copydesk.settings import STATIC, Settings
 from copydesk.store.memory import MemoryStore
+from copydesk.trace.signals import body_text, word_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,11 +43,19 @@ def main() -> None:
     library.add((_doc(articles[k], f"a:{k}", settings) for k in keys), on_error=lambda e: None)
     dev = [k for k in keys if is_dev_article(k) and library.store.get(f"a:{k}")]
     true_scores, noise_scores = [], []
+    words = {k: word_keys(body_text(library.document(f"a:{k}"))) for k in dev}
+    true_shares, confuser_shares = [], []
     for k in dev:
         if k in summaries:
-            for c in library.candidates(_doc(summaries[k], f"s:{k}", settings)):
+            summary = _doc(summaries[k], f"s:{k}", settings)
+            summary_words = word_keys(body_text(segment(summary)))
+            for c in library.candidates(summary):
                 if c.id == f"a:{k}":
                     true_scores.append(c.score)
+                if summary_words:
+                    other = words.get(c.id[2:]) or word_keys(body_text(library.document(c.id)))
+                    share = len(summary_words & other) / len(summary_words)
+                    (true_shares if c.id == f"a:{k}" else confuser_shares).append(share)
         # Article against article: what an unrelated library proposes.
         noise_scores += [c.score for c in library.candidates(f"a:{k}")]
     true_scores, noise_scores = np.array(true_scores), np.array(noise_scores)
@@ -53,6 +67,13 @@ def main() -> None:
         )
     cut = max(c for c in np.arange(0.05, 0.5, 0.05) if np.mean(true_scores >= c) >= args.keep)
     print(f"candidate_min_key_share = {cut:.2f}")
+    true_shares, confuser_shares = np.array(true_shares), np.array(confuser_shares)
+    youden = {}
+    for cut in np.arange(0.2, 0.65, 0.05):
+        kept, accepted = np.mean(true_shares >= cut), np.mean(confuser_shares >= cut)
+        youden[round(float(cut), 2)] = kept - accepted
+        print(f"word share {cut:.2f}: keeps {kept:.3f} of summaries with their article; accepts {accepted:.3f} of other candidates")
+    print(f"same_event_min_word_share = {max(youden, key=youden.get):.2f}")
 
 
 if __name__ == "__main__":
