@@ -146,8 +146,18 @@ def main() -> None:
             figures.update(query_latency(library, planted, args.queries))
             if n == args.trace_size:
                 started = time.perf_counter()
-                clusters = library.trace()
-                trace = {"articles": n, "seconds": round(time.perf_counter() - started, 1), "clusters": len(clusters)}
+                pairs = [0]
+
+                def progress(done: int, total: int) -> None:
+                    pairs[0] = total
+                    if done % 500 == 0:
+                        print(f"trace: {done}/{total} candidate pairs confirmed, {time.perf_counter() - started:.0f} s", flush=True)
+
+                clusters = library.trace(on_progress=progress)
+                trace = {
+                    "articles": n, "seconds": round(time.perf_counter() - started, 1),
+                    "clusters": len(clusters), "pairs": pairs[0],
+                }
             library.close()
             rows.append(figures)
             print(json.dumps(figures), flush=True)
@@ -173,7 +183,11 @@ def main() -> None:
             f" | {r['sources_warm_p50_ms']} / {r['sources_warm_p95_ms']} ms | {r['planted_source_in_top5']}% of {r['queries']} |"
         )
     if trace:
-        lines += ["", f"`trace` over {trace['articles']:,} articles: {trace['seconds']} s ({trace['clusters']} stories)."]
+        lines += [
+            "",
+            f"`trace` over {trace['articles']:,} articles: {trace['seconds']} s ({trace['pairs']:,} candidate pairs"
+            f" confirmed, {trace['clusters']} stories).",
+        ]
     write_section("library", "\n".join(lines))
 
 
