@@ -131,45 +131,55 @@ def query_latency(library: Library, planted: list[tuple[str, str]], queries: int
     }
 
 
+def trace_time(library: Library, n: int) -> dict:
+    started = time.perf_counter()
+    pairs = [0]
+
+    def progress(done: int, total: int) -> None:
+        pairs[0] = total
+        if done % 500 == 0:
+            print(f"trace: {done}/{total} candidate pairs confirmed, {time.perf_counter() - started:.0f} s", flush=True)
+
+    clusters = library.trace(on_progress=progress)
+    return {"articles": n, "seconds": round(time.perf_counter() - started, 1), "clusters": len(clusters), "pairs": pairs[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000], help="libraries to build and query")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--trace-size", type=int, default=10_000)
+    parser.add_argument("--trace-size", type=int, default=10_000, help="library to build and trace (0: none)")
     args = parser.parse_args()
     settings = Settings.load(embedder=STATIC)
     pool = sentence_pool()
-    rows, trace = [], None
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             library, figures, planted = build(n, pool, settings, Path(tmp))
             figures.update(query_latency(library, planted, args.queries))
-            if n == args.trace_size:
-                started = time.perf_counter()
-                pairs = [0]
-
-                def progress(done: int, total: int) -> None:
-                    pairs[0] = total
-                    if done % 500 == 0:
-                        print(f"trace: {done}/{total} candidate pairs confirmed, {time.perf_counter() - started:.0f} s", flush=True)
-
-                clusters = library.trace(on_progress=progress)
-                trace = {
-                    "articles": n, "seconds": round(time.perf_counter() - started, 1),
-                    "clusters": len(clusters), "pairs": pairs[0],
-                }
             library.close()
             rows.append(figures)
             print(json.dumps(figures), flush=True)
-    if trace:
-        print(json.dumps({"trace": trace}))
+        if args.trace_size:
+            library, _, _ = build(args.trace_size, pool, settings, Path(tmp))
+            trace = trace_time(library, args.trace_size)
+            library.close()
+            print(json.dumps({"trace": trace}), flush=True)
+            write_section(
+                "library-trace",
+                f"`trace` (`benchmarks/bench_library.py --sizes --trace-size {trace['articles']}`) over {trace['articles']:,}"
+                f" of the same synthetic articles, static embeddings, on {machine()}: {trace['seconds']} s"
+                f" ({trace['pairs']:,} candidate pairs confirmed both ways, {trace['clusters']} stories).",
+            )
+    if not rows:
+        return
     lines = [
         "## library (`benchmarks/bench_library.py`)",
         "",
         f"Machine: {machine()}. Articles: synthetic, 20 real news sentences each (from `../shared/data/frank`,",
-        "numbers shifted), 1 in 50 a planted light edit of an earlier article. SQLite file library, batches of 500,",
-        "static embeddings for candidates and confirmation. Latencies are per query article, warm (process and",
-        "SQLite cache warm): *candidates* = the index lookup (MinHash bands and fingerprint keys);",
+        "numbers shifted, names made up per article), 1 in 50 a planted light edit of an earlier article. SQLite",
+        "file library, batches of 500, static embeddings for confirmation. Latencies are per query article, warm",
+        "(process and SQLite cache warm): *candidates* = the index lookup (MinHash bands and fingerprint keys);",
         "*sources cold* = candidates plus compare of up to 10 candidate pairs both ways; *sources warm* = the same",
         "query again, relations cached. Peak RSS is the whole process so far.",
         "",
@@ -182,12 +192,6 @@ def main() -> None:
             f" | {r['candidates_p50_ms']} / {r['candidates_p95_ms']} ms | {r['sources_cold_p50_ms']} / {r['sources_cold_p95_ms']} ms"
             f" | {r['sources_warm_p50_ms']} / {r['sources_warm_p95_ms']} ms | {r['planted_source_in_top5']}% of {r['queries']} |"
         )
-    if trace:
-        lines += [
-            "",
-            f"`trace` over {trace['articles']:,} articles: {trace['seconds']} s ({trace['pairs']:,} candidate pairs"
-            f" confirmed, {trace['clusters']} stories).",
-        ]
     write_section("library", "\n".join(lines))
 
 
