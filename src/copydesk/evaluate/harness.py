@@ -225,12 +225,12 @@ def tracing_markdown(t: dict[str, Any]) -> list[str]:
         "with `Library.sources` (not added); recall@k counts it found when its own article is among the first k listed.",
         "Relations are measured on pairs planted at run time from the same real articles: a verbatim copy",
         "(boilerplate added), a light edit (a few words swapped, the last paragraph dropped), the human summary",
-        "(a retelling: expected `paraphrase`) and another article (expected `unrelated`). Only the candidate",
-        "cut-off was fit, on the dev half of the articles (`scripts/calibrate_tracing.py`); every query and pair",
-        "below comes from the test half. The MinHash-only column is the n-gram text-reuse baseline (5-word",
-        "shingles, as passim-style tools use), measured on the same queries.",
+        "(a retelling: expected `paraphrase`) and another article (expected `unrelated`). Two thresholds were fit,",
+        "on the dev half of the articles (`scripts/calibrate_tracing.py`): the candidate cut-off and the word share",
+        "that makes two articles one story; every query and pair below comes from the test half. The MinHash-only",
+        "column is the n-gram text-reuse baseline (5-word shingles, as passim-style tools use), on the same queries.",
         "",
-        "| run | queries | summaries | MinHash-only top-1 | candidates recall@1 / @5 / @10 | **sources recall@1 / @5** | direction decided | direction right |",
+        "| run | summaries | n | MinHash-only top-1 | candidates recall@1 / @5 / @10 | **sources recall@1 / @5** | direction decided | direction right |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for label, r in runs:
@@ -261,10 +261,11 @@ def tracing_markdown(t: dict[str, Any]) -> list[str]:
     main = runs[0][1]
     lines += [
         "",
-        "Recall per planted relation (%). Confusions (gold→predicted): "
-        + ", ".join(f"{k} {v}" for k, v in main["relation_confusion"].items() if k.split("->")[0] != k.split("->")[1]),
+        "R / P: recall / precision per planted relation (%). Confusions (gold->predicted, first run): "
+        + ", ".join(f"{k} {v}" for k, v in main["relation_confusion"].items() if k.split("->")[0] != k.split("->")[1])
+        + ".",
         "",
-        "R / P: recall / precision per planted relation (%). No labelled pairs of independent reporting",
+        "No labelled pairs of independent reporting
         "(`same_event`) exist here; as a stand-in, the last column pairs two retellings of one BBC article made",
         "independently (the human reference summary and the BERTS2S model's summary, FRANK): neither was made",
         "from the other, so any copy relation (`verbatim_copy`, `light_edit`, `paraphrase`) between them is a false",
