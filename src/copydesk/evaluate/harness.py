@@ -265,8 +265,7 @@ def tracing_markdown(t: dict[str, Any]) -> list[str]:
         + ", ".join(f"{k} {v}" for k, v in main["relation_confusion"].items() if k.split("->")[0] != k.split("->")[1])
         + ".",
         "",
-        "No labelled pairs of independent reporting
-        "(`same_event`) exist here; as a stand-in, the last column pairs two retellings of one BBC article made",
+        "No labelled pairs of independent reporting (`same_event`) exist here; as a stand-in, the last column pairs two retellings of one BBC article made",
         "independently (the human reference summary and the BERTS2S model's summary, FRANK): neither was made",
         "from the other, so any copy relation (`verbatim_copy`, `light_edit`, `paraphrase`) between them is a false",
         "copy. One-sentence summaries of one article say nearly the same thing, so this is a hard stand-in.",
