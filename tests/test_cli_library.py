@@ -110,8 +110,14 @@ def test_bad_library_file_is_one_line_error(tmp_path):
     result = runner.invoke(app, ["stats", "--db", str(junk)])
     assert result.exit_code == 2
     assert "not a copydesk library" in result.stderr and "Traceback" not in result.output
-    result = runner.invoke(app, ["sources", "nope", "--db", str(tmp_path / "new.db")])
-    assert result.exit_code == 2 and "neither an article id in the library nor a file" in result.stderr
+    result = runner.invoke(app, ["sources", "x", "--db", str(tmp_path / "typo.db")])
+    assert result.exit_code == 2 and "typo.db: no library here" in result.stderr
+    assert not (tmp_path / "typo.db").exists()  # reading never creates a library
+
+
+def test_unknown_article_is_one_line_error(db):
+    result = runner.invoke(app, ["sources", "nope", "--db", str(db)])
+    assert result.exit_code == 2 and "nope: neither an article id in the library nor a file" in result.stderr
 
 
 def test_killed_add_leaves_the_library_intact_and_resumable(tmp_path):

@@ -118,9 +118,12 @@ DbOption = Annotated[Path, typer.Option("--db", help="The library file (SQLite).
 DEFAULT_DB = Path("copydesk.db")
 
 
-def _library(db: Path, fast: bool = False, max_bytes: int | None = None):
+def _library(db: Path, fast: bool = False, max_bytes: int | None = None, create: bool = False):
+    """Only `add` creates a library; the commands that read one refuse a path with none."""
     from copydesk.library import Library
 
+    if not create and not db.exists():
+        _fail(f"{db}: no library here; create one with copydesk add PATH --db {db}")
     return Library.open(db, _settings(max_bytes, fast))
 
 
@@ -145,7 +148,7 @@ def add(
         err.print(f"[bold red]skipped:[/] {exc}", highlight=False, soft_wrap=True)
 
     try:
-        with _library(db, max_bytes=max_bytes) as library:
+        with _library(db, max_bytes=max_bytes, create=True) as library:
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True) as progress:
                 task = progress.add_task("adding")
                 shown = 0
