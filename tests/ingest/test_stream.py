@@ -89,3 +89,10 @@ def test_stdin_jsonl_and_text(monkeypatch, settings):
     monkeypatch.setattr(sys, "stdin", Stdin(ARTICLE.encode()))
     docs, _ = collect(["-"], settings)
     assert len(docs) == 1 and docs[0].text == ARTICLE
+
+
+def test_a_file_named_warc_that_is_not_one_is_reported(tmp_path, settings):
+    path = tmp_path / "fake.warc"
+    path.write_text("just some text, not an archive\n")
+    docs, errors = collect([str(path)], settings)
+    assert docs == [] and len(errors) == 1 and "fake.warc" in errors[0] and "WARC" in errors[0]

@@ -68,7 +68,13 @@ def _jsonl_records(stream: BinaryIO, where: str, settings: Settings, on_error: O
 def _warc_documents(path: str, settings: Settings, on_error: OnError) -> Iterator[Document]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-    with open(path, "rb") as stream:
+    try:
+        stream = open(path, "rb")
+    except OSError as exc:
+        on_error(InputError(path, f"cannot read file ({exc.strerror})"))
+        return
+    n = 0
+    with stream:
         try:
             for n, record in enumerate(ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=True), 1):
                 url = record.headers.get("WARC-Target-URI")
@@ -83,12 +89,15 @@ def _warc_documents(path: str, settings: Settings, on_error: OnError) -> Iterato
                     on_error(exc)
         except Exception as exc:  # fastwarc raises plain exceptions on corrupt archives
             on_error(InputError(path, f"corrupt WARC file ({exc})"))
+            return
+    if n == 0:
+        on_error(InputError(path, "no WARC response records (not a WARC file, or an empty one)"))
 
 
 def _stdin_documents(settings: Settings, on_error: OnError) -> Iterator[Document]:
     stream = sys.stdin.buffer
     head = stream.peek(1)[:1] if hasattr(stream, "peek") else b""
-    if head in (b"{", b"["):
+    if head == b"{":  # JSONL records; anything else is one article's text
         yield from _jsonl_records(stream, "<stdin>", settings, on_error)
         return
     try:
