@@ -332,7 +332,7 @@ class Library:
                 pairs.add(tuple(sorted((article_id, candidate.id))))  # type: ignore[arg-type]
         out = []
         for done, (a, b) in enumerate(sorted(pairs), 1):
-            relation = self._relate(self._resolve(a), b)
+            relation = self._cached(a, b) or self._relate(self._resolve(a), b)
             if relation.relation != "unrelated":
                 out.append(relation)
             if on_progress:
