@@ -71,7 +71,12 @@ def _has_disclaimer(result: CompareResult) -> bool:
 
 
 def direction(
-    a: LibraryArticle, b: LibraryArticle, a_as_source: CompareResult, b_as_source: CompareResult
+    a: LibraryArticle,
+    b: LibraryArticle,
+    a_as_source: CompareResult,
+    b_as_source: CompareResult,
+    facts_a: frozenset[str],
+    facts_b: frozenset[str],
 ) -> tuple[float, tuple[str, ...], bool]:
     """A score > 0 when `a` is the source of `b`, with its evidence, and whether it rests on times.
 
@@ -91,7 +96,6 @@ def direction(
         score += coverage
         more, less = (b, a) if coverage > 0 else (a, b)
         evidence.append(f"{more.id} is more fully backed by {less.id} than the reverse ({abs(coverage):.0%} more)")
-    facts_a, facts_b = document_facts(a_as_source.source), document_facts(a_as_source.derived)
     union = facts_a | facts_b
     if union:
         specifics = (len(facts_a - facts_b) - len(facts_b - facts_a)) / len(union)
@@ -140,7 +144,8 @@ def relate(
     a: LibraryArticle, b: LibraryArticle, a_as_source: CompareResult, b_as_source: CompareResult, settings: Settings
 ) -> Relation:
     """`a_as_source` compares b as a retelling of a; `b_as_source` the reverse."""
-    score, evidence, by_time = direction(a, b, a_as_source, b_as_source)
+    facts_a, facts_b = document_facts(a_as_source.source), document_facts(a_as_source.derived)
+    score, evidence, by_time = direction(a, b, a_as_source, b_as_source, facts_a, facts_b)
     known = by_time or abs(score) >= 0.15
     if known and score < 0:
         a, b, a_as_source, b_as_source = b, a, b_as_source, a_as_source
@@ -149,7 +154,7 @@ def relate(
         a, b, a_as_source, b_as_source = b, a, b_as_source, a_as_source
     result = a_as_source
     jaccard = shingle_jaccard(body_text(result.source), body_text(result.derived), settings.shingle_words)
-    shared = sorted(document_facts(result.source) & document_facts(result.derived))
+    shared = sorted(facts_a & facts_b)
     order = _order(result)
     derived_words = word_keys(body_text(result.derived))
     word_share = len(derived_words & word_keys(body_text(result.source))) / max(len(derived_words), 1)
