@@ -153,11 +153,12 @@ def relate(
     if not known and b_as_source.summary.derived_backed_share > a_as_source.summary.derived_backed_share:
         a, b, a_as_source, b_as_source = b, a, b_as_source, a_as_source
     result = a_as_source
-    jaccard = shingle_jaccard(body_text(result.source), body_text(result.derived), settings.shingle_words)
+    source_text, derived_text = body_text(result.source), body_text(result.derived)
+    jaccard = shingle_jaccard(source_text, derived_text, settings.shingle_words)
     shared = sorted(facts_a & facts_b)
     order = _order(result)
-    derived_words = word_keys(body_text(result.derived))
-    word_share = len(derived_words & word_keys(body_text(result.source))) / max(len(derived_words), 1)
+    derived_words = word_keys(derived_text)
+    word_share = len(derived_words & word_keys(source_text)) / max(len(derived_words), 1)
     relation = classify(jaccard, result.summary.derived_backed_share, order, len(shared), word_share, settings)
     confidence = 0.9 if by_time else (round(math.tanh(2 * abs(score)), 3) if known else 0.0)
     counts = Counter(v.verdict for v in result.verdicts)
