@@ -85,6 +85,10 @@ def light_edit(text: str) -> str:
 
 @pytest.fixture
 def story_documents(settings):
+    return demo_story_documents(settings)
+
+
+def demo_story_documents(settings):
     """The demo story (source, faithful and distorting retellings, an unrelated article)
     plus a verbatim copy and a light edit of the faithful retelling, as Documents."""
     from copydesk.ingest import document_from_text, load_document

@@ -277,6 +277,27 @@ def stats(db: DbOption = DEFAULT_DB, json_out: JsonOption = False, fast: FastOpt
         _fail(str(exc), exc.exit_code)
 
 
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback exposes the library.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Open the library read-only: no uploads are stored.")] = False,
+    fast: FastOption = False,
+) -> None:
+    """The web app: library, articles, pairs side by side, stories, outlets, compare."""
+    from copydesk.web.app import serve as run_server
+
+    if not db.exists():
+        _fail(f"{db}: no library here; create one with copydesk add PATH --db {db} (or run copydesk demo)")
+    if not 0 < port < 65536:
+        _fail(f"--port {port}: not a port number")
+    try:
+        run_server(db, host=host, port=port, read_only=read_only, settings=_settings(None, fast))
+    except CopydeskError as exc:
+        _fail(str(exc), exc.exit_code)
+
+
 @app.command("eval")
 def evaluate(
     data: Annotated[Path, typer.Option(help="The labelled datasets (see their README).")] = Path("../shared/data"),

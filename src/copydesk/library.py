@@ -23,6 +23,7 @@ from copydesk.models import (
     RELATION_KINDS,
     ArticleSignals,
     Cluster,
+    CompareResult,
     Document,
     LibraryArticle,
     OutletStats,
@@ -55,6 +56,14 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class SearchPage:
+    total: int  # articles matching, over all pages
+    articles: tuple[LibraryArticle, ...]
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
 class _Article:
     """An article ready to relate: as stored (or as it would be), segmented, indexed."""
 
@@ -83,9 +92,16 @@ class Library:
         self._key: str | None = None
 
     @classmethod
-    def open(cls, path: str | Path | None = "copydesk.db", settings: Settings | None = None, **kwargs) -> Library:
-        """A library in a SQLite file (created if missing); None for one in memory."""
-        return cls(open_store(str(path) if path is not None else None), settings, **kwargs)
+    def open(
+        cls,
+        path: str | Path | None = "copydesk.db",
+        settings: Settings | None = None,
+        *,
+        read_only: bool = False,
+        **kwargs,
+    ) -> Library:
+        """A library in a SQLite file (created if missing unless `read_only`); None for one in memory."""
+        return cls(open_store(str(path) if path is not None else None, read_only=read_only), settings, **kwargs)
 
     def close(self) -> None:
         self.store.close()
@@ -210,6 +226,38 @@ class Library:
             self._docs[article_id] = segment(doc)
         return self._docs[article_id]
 
+    def find(self, ref: str) -> str | None:
+        """The id of a stored article named by its id or its url; None when neither."""
+        ref = ref.strip()
+        if ref and self.store.get(ref) is not None:
+            return ref
+        return self.store.id_for_url(ref) if ref else None
+
+    def unconfirmed(self, article_id: str) -> list[str]:
+        """Candidates of a stored article whose relation to it is not computed yet."""
+        return [
+            c.id
+            for c in self._candidates(article_id, self.store.signals(article_id))
+            if self._cached(article_id, c.id) is None
+        ]
+
+    def search(
+        self,
+        words: str = "",
+        *,
+        site: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> SearchPage:
+        """Articles holding all these words (title or text), from one outlet and date range, newest first."""
+        total, found = self.store.search(words, site, since, until, limit, offset)
+        return SearchPage(total, tuple(found), limit, offset)
+
+    def outlets(self) -> list[str]:
+        return sorted(site for site in self.store.site_counts() if site)
+
     def _resolve(self, ref: ArticleRef) -> _Article:
         """An id in the library, a file path (not added), or a Document."""
         if isinstance(ref, str) and self.store.get(ref) is not None:
@@ -292,6 +340,21 @@ class Library:
         """Relation, direction, credit and claim-check counts between two articles."""
         return self._relate(self._resolve(a), self._resolve(b))
 
+    def compare(self, source: ArticleRef, derived: ArticleRef) -> CompareResult:
+        """`derived` read as a retelling of `source`: alignment, verdicts, findings, omissions."""
+        return compare_segmented(self._resolve(source).doc, self._resolve(derived).doc, self.settings, self.embedder)
+
+    def known_relations(self, article_ids: Iterable[str]) -> dict[str, list[Relation]]:
+        """Relations already confirmed (by sources, derivatives or trace) for each article; computes none."""
+        ids = list(article_ids)
+        out: dict[str, list[Relation]] = {i: [] for i in ids}
+        for body in self.store.relations_of(ids, self._settings_key()) if ids else ():
+            relation = _relation_from_dict(body)
+            if relation.relation != "unrelated":
+                for end in {relation.source, relation.derived} & out.keys():
+                    out[end].append(relation)
+        return out
+
     def _related(self, ref: ArticleRef, want_sources: bool) -> tuple[LibraryArticle, list[Relation]]:
         target = self._resolve(ref)
         relations = []
@@ -345,7 +408,24 @@ class Library:
         relations = self.relations(on_progress)
         for article_id in {x for r in relations for x in (r.source, r.derived)}:
             published[article_id] = self.article(article_id).published
-        return cluster_lib.clusters(relations, published)
+        clusters = cluster_lib.clusters(relations, published)
+        if not self.store.read_only:  # kept, so the web app and `last_trace` need not trace again
+            saved = {"for": self._trace_key(), "clusters": [asdict(c) for c in clusters]}
+            self.store.set_meta("last_trace", json.dumps(saved))
+        return clusters
+
+    def _trace_key(self) -> str:
+        return f"{self._settings_key()}:{self.store.count()}"
+
+    def last_trace(self) -> list[Cluster] | None:
+        """The stories of the last `trace` under these settings, if no article was added since."""
+        saved = json.loads(self.store.meta("last_trace") or "{}")
+        if saved.get("for") != self._trace_key():
+            return None
+        return [
+            Cluster(c["id"], c["root"], tuple(c["members"]), tuple(_relation_from_dict(e) for e in c["edges"]))
+            for c in saved["clusters"]
+        ]
 
     def stats(self, clusters: list[Cluster] | None = None) -> list[OutletStats]:
         """Per outlet: articles, retellings of other articles, how many uncredited, distortions."""

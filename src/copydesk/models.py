@@ -182,6 +182,7 @@ class Relation:
     derived_backed_share: float
     source_reused_share: float
     order: float  # rank correlation of aligned sentence positions
+    finding_kinds: dict = field(default_factory=dict)  # finding kind -> how many in the derived article
 
 
 @dataclass(frozen=True)

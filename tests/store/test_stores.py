@@ -101,3 +101,70 @@ def test_sqlite_refuses_a_newer_schema(tmp_path):
     con.close()
     with pytest.raises(StoreError, match="newer than this copydesk"):
         SQLiteStore(path)
+
+
+def _dated(n: int, text: str, site: str | None, published: str | None, url: str | None = None):
+    record, signals = _article(n, site=site)
+    from dataclasses import replace
+
+    return replace(record, text=text, published=published, url=url), signals
+
+
+def test_search_words_outlet_dates_and_pages(store):
+    store.put([
+        _dated(1, "Flood claims rose in Velmora.", "Wire", "2022-03-15T09:00:00"),
+        _dated(2, "Claims about floods are rising.", "Post", "2022-04-01"),
+        _dated(3, "The flood CLAIMS report.", "Wire", None, url="https://x.org/3"),
+        _dated(4, "A bridge opened.", "Wire", "2021-12-31"),
+    ])
+    total, found = store.search("flood claims", None, None, None, 10, 0)
+    assert total == 2 and [a.id for a in found] == ["a1", "a3"]  # whole words, any case; undated last
+    assert store.search("", "Wire", None, None, 10, 0)[0] == 3
+    assert [a.id for a in store.search("", None, "2022-01-01", "2022-03", 10, 0)[1]] == ["a1"]  # until covers March
+    total, page = store.search("", None, None, None, 2, 2)
+    assert total == 4 and [a.id for a in page] == ["a4", "a3"]
+    assert store.search('"flood"* -(', None, None, None, 10, 0)[0] == 2  # quotes and operators are not syntax
+    assert store.id_for_url("https://x.org/3") == "a3" and store.id_for_url("https://x.org/9") is None
+
+
+def test_relations_of_finds_either_end(store):
+    store.put([_article(1), _article(2), _article(3)])
+    store.put_relation("a1", "a2", "k", {"n": 1})
+    store.put_relation("a2", "a3", "k", {"n": 2})
+    store.put_relation("a1", "a3", "other-settings", {"n": 3})
+    assert sorted(r["n"] for r in store.relations_of(["a2"], "k")) == [1, 2]
+    assert [r["n"] for r in store.relations_of(["a3"], "k")] == [2]
+
+
+def test_sqlite_read_only_writes_nothing(tmp_path):
+    path = tmp_path / "lib.db"
+    with_data = SQLiteStore(path)
+    with_data.put([_article(1), _article(2)])
+    with_data.close()
+    before = path.read_bytes()
+    store = SQLiteStore(path, read_only=True)
+    assert store.count() == 2
+    with pytest.raises(StoreError, match="read-only"):
+        store.put([_article(3)])
+    with pytest.raises(StoreError, match="read-only"):
+        store.set_meta("x", "y")
+    store.put_relation("a1", "a2", "k", {"kept": "in memory"})
+    assert store.get_relation("a1", "a2", "k") == {"kept": "in memory"}
+    assert store.relations_of(["a1"], "k") == [{"kept": "in memory"}]
+    store.close()
+    assert path.read_bytes() == before
+    with pytest.raises(StoreError, match="no such library"):
+        SQLiteStore(tmp_path / "missing.db", read_only=True)
+
+
+def test_sqlite_migrates_a_version_1_library(tmp_path):
+    from copydesk.store.sqlite import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path)
+    con.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    con.close()
+    old = SQLiteStore(path)  # v1 -> current: search works over articles stored before the upgrade
+    assert old.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    old.put([_dated(1, "Flood claims rose.", None, None)])
+    assert old.search("flood", None, None, None, 5, 0)[0] == 1

@@ -22,6 +22,15 @@ SEVERITY = {
     "quote_altered": "medium", "attribution_dropped": "medium", "quantifier_changed": "medium",
     "hedge_changed": "medium", "comparison_changed": "medium",
 }
+_RANK = {"high": 2, "medium": 1, "low": 0}
+
+
+def most_severe(kinds: dict[str, int]) -> str | None:
+    """The finding kind to show first: the most severe, then the most frequent."""
+    present = [k for k, n in kinds.items() if n]
+    return max(present, key=lambda k: (_RANK[SEVERITY.get(k, "low")], kinds[k], k), default=None)
+
+
 _WORD = re.compile(r"[a-z0-9']+")
 _CALENDAR = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"

@@ -11,10 +11,20 @@ import hashlib
 import html
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 from copydesk.models import CompareResult, SegmentedDocument
 
-_CSS = """
+# One colour per finding kind, so a reader can tell a changed number from a shifted attribution at a glance.
+KIND_COLOURS = {
+    "number_changed": "#ffb4a2", "time_scope_changed": "#ffd6a5", "entity_changed": "#fdffb6",
+    "entity_generalized": "#e4f1a5", "quote_altered": "#caffbf", "quote_fabricated": "#9bf6ff",
+    "attribution_shifted": "#a0c4ff", "attribution_dropped": "#bdb2ff", "quantifier_changed": "#ffc6ff",
+    "hedge_changed": "#f1c0e8", "negation_flipped": "#ff8fab", "comparison_changed": "#cfbaf0",
+}
+_KIND_CSS = "".join(f"mark.f.k-{kind}{{background:{colour}}}" for kind, colour in KIND_COLOURS.items())
+
+CSS = """
 body{font:15px/1.55 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
 header{padding:14px 22px;background:#1d2330;color:#fff}
 header h1{font-size:18px;margin:0 0 4px}
@@ -31,13 +41,16 @@ header h1{font-size:18px;margin:0 0 4px}
 .s.lit{outline:2px solid #2563eb;background:#dbe7ff}
 .bp{color:#9aa0aa;background:#f0f0f0;font-style:italic}
 mark.f{background:#ffd56b;border-bottom:2px solid #d97706;padding:0 1px;cursor:help}
-mark.f.lit{background:#f59e0b;color:#000}
+mark.f.lit{outline:2px solid #111;box-shadow:0 0 0 3px #f59e0b}
+{KIND_CSS}
+.legend .lg-supported{background:#e5f5e9}.legend .lg-distorted{background:#fff3cd}
+.legend .lg-unsupported{background:#fde2e1}.legend .lg-filler{background:#f3e8fd}.legend .lg-changed{background:#ffd56b}
 .legend{font-size:12px;color:#445;padding:0 22px}
 .legend span{display:inline-block;padding:1px 6px;margin-right:6px;border-radius:3px}
 #detail{position:sticky;bottom:0;background:#1d2330;color:#fff;padding:8px 22px;font-size:14px;min-height:20px}
-"""
+""".replace("{KIND_CSS}", _KIND_CSS)
 
-_JS = """
+SCRIPT = """
 (function(){
   const detail=document.getElementById('detail');
   function clear(){document.querySelectorAll('.lit').forEach(e=>e.classList.remove('lit'));}
@@ -63,7 +76,7 @@ _JS = """
 
 
 # Only our own script may run: the policy allows exactly its hash.
-_JS_HASH = base64.b64encode(hashlib.sha256(_JS.encode()).digest()).decode()
+_JS_HASH = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
 
 
 def _esc(text: str | None) -> str:
@@ -76,7 +89,7 @@ def _render_text(
     classes: dict[int, str],
     links: dict[int, list[str]],
     notes: dict[int, str],
-    marks: list[tuple[int, int, str, str]],
+    marks: list[tuple[int, int, str, str, str]],
 ) -> str:
     """The document text with sentences, boilerplate and finding marks wrapped."""
     text = seg.document.text
@@ -102,14 +115,17 @@ def _render_text(
     return "".join(out)
 
 
-def _render_marks(text: str, start: int, end: int, marks: list[tuple[int, int, str, str]]) -> str:
+def _render_marks(text: str, start: int, end: int, marks: list[tuple[int, int, str, str, str]]) -> str:
     inside = sorted(m for m in marks if start <= m[0] and m[1] <= end and m[0] < m[1])
     out, pos = [], start
-    for m_start, m_end, finding_id, title in inside:
+    for m_start, m_end, finding_id, kind, title in inside:
         if m_start < pos:
             continue
         out.append(_esc(text[pos:m_start]))
-        out.append(f'<mark class="f" data-finding="{finding_id}" title="{_esc(title)}">{_esc(text[m_start:m_end])}</mark>')
+        out.append(
+            f'<mark class="f k-{kind}" data-finding="{finding_id}" data-kind="{kind}" title="{_esc(title)}">'
+            f"{_esc(text[m_start:m_end])}</mark>"
+        )
         pos = m_end
     out.append(_esc(text[pos:end]))
     return "".join(out)
@@ -124,7 +140,18 @@ def _column(seg: SegmentedDocument, role: str, body: str) -> str:
     )
 
 
-def render_html(result: CompareResult) -> str:
+@dataclass(frozen=True)
+class PairMarkup:
+    """The escaped pieces of a pair view, for this report and for the web app's pair page."""
+
+    bar: str
+    legend: str
+    source_column: str
+    derived_column: str
+    settings_json: str
+
+
+def pair_markup(result: CompareResult) -> PairMarkup:
     d_class: dict[int, str] = {}
     d_links: dict[int, list[str]] = defaultdict(list)
     s_links: dict[int, list[str]] = defaultdict(list)
@@ -137,8 +164,8 @@ def render_html(result: CompareResult) -> str:
         for j in a.source:
             s_links[j] += [f"d{i}" for i in a.derived]
             s_notes[j] = f"retold by derived sentence(s) {', '.join(map(str, a.derived))}"
-    d_marks: list[tuple[int, int, str, str]] = []
-    s_marks: list[tuple[int, int, str, str]] = []
+    d_marks: list[tuple[int, int, str, str, str]] = []
+    s_marks: list[tuple[int, int, str, str, str]] = []
     for v in result.verdicts:
         d_class[v.derived] = v.verdict + (f" {v.addition}" if v.addition else "")
         if v.verdict == "unsupported":
@@ -146,9 +173,9 @@ def render_html(result: CompareResult) -> str:
         for n, f in enumerate(v.findings):
             fid = f"f{v.derived}-{n}"
             title = f"{f.kind}: {f.explanation}"
-            d_marks.append((f.derived_span[0], f.derived_span[1], fid, title))
+            d_marks.append((f.derived_span[0], f.derived_span[1], fid, f.kind, title))
             if f.source_span:
-                s_marks.append((f.source_span[0], f.source_span[1], fid, title))
+                s_marks.append((f.source_span[0], f.source_span[1], fid, f.kind, title))
         if v.findings:
             d_notes[v.derived] = "; ".join(f"{f.kind}: {f.explanation}" for f in v.findings)
     omitted = {o.source: o for o in result.omissions}
@@ -170,19 +197,27 @@ def render_html(result: CompareResult) -> str:
     derived_col = _column(
         result.derived, "Derived", _render_text(result.derived, "d", d_class, d_links, d_notes, d_marks)
     )
-    settings_json = _esc(json.dumps(result.settings, sort_keys=True))
+    legend = (
+        '<p class="legend"><span class="lg-supported">supported / reused</span>'
+        '<span class="lg-distorted">distorted</span><span class="lg-unsupported">unsupported (factual) / omitted</span>'
+        '<span class="lg-filler">unsupported (filler)</span><span class="bp">boilerplate</span>'
+        '<span class="lg-changed">changed fact (colour per kind)</span> Hover or click a sentence to see its partner; '
+        "click a changed fact to see it in both texts.</p>"
+    )
+    return PairMarkup(bar, legend, source_col, derived_col, _esc(json.dumps(result.settings, sort_keys=True)))
+
+
+def render_html(result: CompareResult) -> str:
+    """A self-contained page: styles and script inline, a policy that lets only that script run."""
+    m = pair_markup(result)
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         f"style-src 'unsafe-inline'; script-src 'sha256-{_JS_HASH}'\">"
-        f"<title>copydesk: {_esc(result.derived.document.title or 'comparison')}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>copydesk compare</h1>{bar}</header>"
-        '<p class="legend"><span style="background:#e5f5e9">supported / reused</span>'
-        '<span style="background:#fff3cd">distorted</span><span style="background:#fde2e1">unsupported (factual) / omitted</span>'
-        '<span style="background:#f3e8fd">unsupported (filler)</span><span class="bp">boilerplate</span>'
-        '<span style="background:#ffd56b">changed fact</span> Hover or click a sentence to see its partner.</p>'
-        f'<main class="cols">{source_col}{derived_col}</main>'
-        f'<div id="detail"></div><details class="legend"><summary>settings</summary><code>{settings_json}</code></details>'
-        f"<script>{_JS}</script></body></html>"
+        f"<title>copydesk: {_esc(result.derived.document.title or 'comparison')}</title><style>{CSS}</style></head><body>"
+        f"<header><h1>copydesk compare</h1>{m.bar}</header>{m.legend}"
+        f'<main class="cols">{m.source_column}{m.derived_column}</main>'
+        f'<div id="detail"></div><details class="legend"><summary>settings</summary><code>{m.settings_json}</code></details>'
+        f"<script>{SCRIPT}</script></body></html>"
     )

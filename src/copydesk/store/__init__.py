@@ -13,6 +13,8 @@ __all__ = ["Store", "open_store"]
 
 
 class Store(Protocol):
+    read_only: bool  # a read-only store refuses `put` and `set_meta`
+
     def count(self) -> int: ...
 
     def article_ids(self) -> list[str]: ...
@@ -24,6 +26,10 @@ class Store(Protocol):
     def get(self, article_id: str) -> LibraryArticle | None: ...
 
     def id_for_hash(self, content_hash: str) -> str | None: ...
+
+    def id_for_url(self, url: str) -> str | None:
+        """The first article added with this url."""
+        ...
 
     def put(self, batch: Sequence[tuple[LibraryArticle, ArticleSignals]]) -> None:
         """Add articles and their signals in one transaction: all or none."""
@@ -41,9 +47,19 @@ class Store(Protocol):
 
     def key_frequency(self, keys: Sequence[str]) -> dict[str, int]: ...
 
+    def search(
+        self, words: str, site: str | None, since: str | None, until: str | None, limit: int, offset: int
+    ) -> tuple[int, list[LibraryArticle]]:
+        """(how many match, one page of them), newest first; semantics in store/search.py."""
+        ...
+
     def get_relation(self, a: str, b: str, settings_key: str) -> dict | None: ...
 
     def put_relation(self, a: str, b: str, settings_key: str, body: dict) -> None: ...
+
+    def relations_of(self, article_ids: Sequence[str], settings_key: str) -> list[dict]:
+        """Cached relations that involve any of these articles."""
+        ...
 
     def meta(self, key: str) -> str | None: ...
 
@@ -52,7 +68,7 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(path: str | None) -> Store:
+def open_store(path: str | None, read_only: bool = False) -> Store:
     """`None` or ":memory:" for a MemoryStore, else a SQLite file."""
     if path in (None, ":memory:"):
         from copydesk.store.memory import MemoryStore
@@ -60,4 +76,4 @@ def open_store(path: str | None) -> Store:
         return MemoryStore()
     from copydesk.store.sqlite import SQLiteStore
 
-    return SQLiteStore(path)
+    return SQLiteStore(path, read_only=read_only)

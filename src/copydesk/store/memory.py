@@ -6,9 +6,12 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from copydesk.models import ArticleSignals, LibraryArticle
+from copydesk.store.search import matches, search_terms
 
 
 class MemoryStore:
+    read_only = False
+
     def __init__(self) -> None:
         self._articles: dict[str, LibraryArticle] = {}
         self._signals: dict[str, ArticleSignals] = {}
@@ -32,6 +35,9 @@ class MemoryStore:
 
     def id_for_hash(self, content_hash: str) -> str | None:
         return self._by_hash.get(content_hash)
+
+    def id_for_url(self, url: str) -> str | None:
+        return next((a.id for a in self._articles.values() if a.url == url), None)
 
     def put(self, batch: Sequence[tuple[LibraryArticle, ArticleSignals]]) -> None:
         for article, _ in batch:  # check everything first: all or none, like a transaction
@@ -69,6 +75,18 @@ class MemoryStore:
 
     def put_relation(self, a: str, b: str, settings_key: str, body: dict) -> None:
         self._relations[(a, b, settings_key)] = body
+
+    def search(
+        self, words: str, site: str | None, since: str | None, until: str | None, limit: int, offset: int
+    ) -> tuple[int, list[LibraryArticle]]:
+        terms = search_terms(words)
+        found = [a for a in self._articles.values() if matches(a, terms, site, since, until)]
+        found.sort(key=lambda a: a.published or "", reverse=True)  # stable: insertion order within a date
+        return len(found), found[offset : offset + limit]
+
+    def relations_of(self, article_ids: Sequence[str], settings_key: str) -> list[dict]:
+        wanted = set(article_ids)
+        return [body for (a, b, key), body in self._relations.items() if key == settings_key and {a, b} & wanted]
 
     def meta(self, key: str) -> str | None:
         return self._meta.get(key)

@@ -18,6 +18,7 @@ import numpy as np
 
 from copydesk.errors import StoreError
 from copydesk.models import ArticleSignals, LibraryArticle
+from copydesk.store.search import search_terms
 
 # Each entry moves the schema from version i to i + 1. Append; never edit.
 MIGRATIONS: tuple[str, ...] = (
@@ -51,6 +52,16 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (a, b, settings)
     ) WITHOUT ROWID;
     """,
+    # v2: full-text search over titles and texts (the web app's library page), and relations by either end.
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='n');
+    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.n, new.title, new.text);
+    END;
+    CREATE INDEX relations_b ON relations(b);
+    CREATE INDEX articles_url ON articles(url);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -58,14 +69,25 @@ _COLUMNS = "id, content_hash, text, title, author, published, site, url, languag
 
 
 class SQLiteStore:
-    def __init__(self, path: str | Path) -> None:
+    """`read_only=True` opens the file without write access: nothing is written, and
+    relations computed meanwhile are kept in memory only."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = str(path)
+        self.read_only = read_only
+        self._relations: dict[tuple[str, str, str], dict] = {}  # read-only mode's relation cache
         if Path(self.path).is_dir():
             raise StoreError(f"{self.path}: is a directory, expected a library file (--db)")
+        if read_only and not Path(self.path).is_file():
+            raise StoreError(f"{self.path}: no such library")
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            if read_only:
+                uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -79,6 +101,8 @@ class SQLiteStore:
             raise StoreError(
                 f"{self.path}: library schema v{version} is newer than this copydesk (v{SCHEMA_VERSION}); upgrade copydesk"
             )
+        if self.read_only and version < SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: library schema v{version} needs upgrading; open it once without --read-only")
         for target in range(version, SCHEMA_VERSION):
             # executescript commits first, so wrap each step in its own transaction.
             self.db.executescript(f"BEGIN; {MIGRATIONS[target]} PRAGMA user_version = {target + 1}; COMMIT;")
@@ -110,7 +134,13 @@ class SQLiteStore:
         row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
         return row[0] if row else None
 
+    def id_for_url(self, url: str) -> str | None:
+        row = self.db.execute("SELECT id FROM articles WHERE url = ? ORDER BY n LIMIT 1", (url,)).fetchone()
+        return row[0] if row else None
+
     def put(self, batch: Sequence[tuple[LibraryArticle, ArticleSignals]]) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -173,20 +203,64 @@ class SQLiteStore:
                 out.setdefault(article_id, []).append(key)
         return out
 
+    def search(
+        self, words: str, site: str | None, since: str | None, until: str | None, limit: int, offset: int
+    ) -> tuple[int, list[LibraryArticle]]:
+        where, params = [], []
+        if terms := search_terms(words):
+            # Each word quoted: a phrase of one token to FTS5, so user input is never query syntax.
+            where.append("n IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(" ".join('"' + t.replace('"', '""') + '"' for t in terms))
+        if site:
+            where.append("site = ?")
+            params.append(site)
+        if since:
+            where.append("published >= ?")
+            params.append(since)
+        if until:
+            where.append("substr(published, 1, ?) <= ?")
+            params += [len(until), until]
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        total = self.db.execute(f"SELECT count(*) FROM articles {clause}", params).fetchone()[0]
+        ids = self.db.execute(
+            f"SELECT id FROM articles {clause} ORDER BY published DESC, n LIMIT ? OFFSET ?", (*params, limit, offset)
+        ).fetchall()
+        return total, [self.get(i) for (i,) in ids]
+
     def get_relation(self, a: str, b: str, settings_key: str) -> dict | None:
+        if (a, b, settings_key) in self._relations:
+            return self._relations[(a, b, settings_key)]
         row = self.db.execute(
             "SELECT body FROM relations WHERE a = ? AND b = ? AND settings = ?", (a, b, settings_key)
         ).fetchone()
         return json.loads(row[0]) if row else None
 
     def put_relation(self, a: str, b: str, settings_key: str, body: dict) -> None:
+        if self.read_only:
+            self._relations[(a, b, settings_key)] = body
+            return
         self.db.execute(
             "INSERT OR REPLACE INTO relations VALUES (?, ?, ?, ?)", (a, b, settings_key, json.dumps(body))
         )
+
+    def relations_of(self, article_ids: Sequence[str], settings_key: str) -> list[dict]:
+        marks = ", ".join("?" * len(article_ids))
+        rows = self.db.execute(
+            f"SELECT body FROM relations WHERE settings = ? AND (a IN ({marks}) OR b IN ({marks}))",
+            (settings_key, *article_ids, *article_ids),
+        ).fetchall()
+        found = [json.loads(body) for (body,) in rows]
+        wanted = set(article_ids)
+        found += [
+            body for (a, b, key), body in self._relations.items() if key == settings_key and {a, b} & wanted
+        ]
+        return found
 
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))

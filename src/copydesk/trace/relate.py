@@ -162,6 +162,7 @@ def relate(
     relation = classify(jaccard, result.summary.derived_backed_share, order, len(shared), word_share, settings)
     confidence = 0.9 if by_time else (round(math.tanh(2 * abs(score)), 3) if known else 0.0)
     counts = Counter(v.verdict for v in result.verdicts)
+    kinds = Counter(f.kind for v in result.verdicts if v.verdict == "distorted" for f in v.findings)
     return Relation(
         source=a.id,
         derived=b.id,
@@ -177,4 +178,5 @@ def relate(
         derived_backed_share=result.summary.derived_backed_share,
         source_reused_share=result.summary.source_reused_share,
         order=round(order, 4),
+        finding_kinds=dict(sorted(kinds.items())),
     )
