@@ -42,6 +42,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_claims.py
 	$(BIN)/python benchmarks/bench_library.py
+	$(BIN)/python benchmarks/bench_web.py
 
 clean:
 	rm -rf $(VENV) copydesk-demo .pytest_cache

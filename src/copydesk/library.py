@@ -20,7 +20,6 @@ from copydesk.ingest import document_from_text, load_document
 from copydesk.ingest.language import english_share
 from copydesk.models import (
     DERIVATIONS,
-    RELATION_KINDS,
     ArticleSignals,
     Cluster,
     CompareResult,

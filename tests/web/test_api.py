@@ -275,3 +275,38 @@ def test_markup_in_articles_is_escaped_everywhere(client, story_documents):
     assert 'href="javascript:' not in pages[2].text and "javascript:window.__pwned=&#39;link&#39;" in pages[2].text
     api = client.get("/api/articles/hostile").json()
     assert api["title"] == XSS_TITLE and api["text"].startswith(XSS_TEXT[:20])  # the API keeps the data as it is
+
+
+def test_schema_doc_names_every_field_the_api_adds(client, story_documents):
+    import re
+    from pathlib import Path
+
+    from tests.test_docs import _keys
+
+    paraphrase = story_documents["paraphrase_newspulse"].id
+    written = [
+        client.get("/api/articles").json(),
+        client.get(f"/api/articles/{paraphrase}").json(),
+        client.post("/api/trace").json(),
+        client.get("/api/health").json(),
+        client.get("/api/outlets").json(),
+    ]
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "schema.md").read_text()
+    undocumented = sorted({k for data in written for k in _keys(data) if not re.search(rf"\b{re.escape(k)}\b", doc)})
+    assert undocumented == []
+
+
+def test_confirm_compares_an_articles_new_candidates(client, library_db, settings, story_documents):
+    from copydesk.ingest import document_from_text
+    from copydesk.library import Library
+
+    source = story_documents["source_meridian_wire"]
+    with Library.open(library_db, settings, embedder=HashingEmbedder()) as library:  # added after the trace
+        library.add([document_from_text(source.text.replace("4,120", "4,210"), id="late", settings=settings, format="text")])
+    before = client.get("/api/articles/late").json()
+    assert source.id in before["unconfirmed_candidates"] and before["related"] == []
+    job = client.post("/api/articles/late/confirm")
+    assert job.status_code == 202 and wait_for(client, job.json())["result_url"] == "/articles/late"
+    after = client.get("/api/articles/late").json()
+    assert after["unconfirmed_candidates"] == [] and source.id in [r["id"] for r in after["related"]]
+    assert client.post("/api/articles/nope/confirm").status_code == 404

@@ -81,7 +81,8 @@ class MemoryStore:
     ) -> tuple[int, list[LibraryArticle]]:
         terms = search_terms(words)
         found = [a for a in self._articles.values() if matches(a, terms, site, since, until)]
-        found.sort(key=lambda a: a.published or "", reverse=True)  # stable: insertion order within a date
+        found.reverse()  # the last added first within a date, as SQLite's order
+        found.sort(key=lambda a: a.published or "", reverse=True)
         return len(found), found[offset : offset + limit]
 
     def relations_of(self, article_ids: Sequence[str], settings_key: str) -> list[dict]:

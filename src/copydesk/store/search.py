@@ -1,6 +1,7 @@
 """What a library search means, shared by every store: all words must occur
 (title or text, any case), `since`/`until` bound the publication date (ISO
-strings compare in time order; `until` covers the whole day or month given)."""
+strings compare in time order; `until` covers the whole day or month given).
+Results come newest first, undated last, the last added first within a date."""
 
 from __future__ import annotations
 

@@ -61,11 +61,21 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     CREATE INDEX relations_b ON relations(b);
     CREATE INDEX articles_url ON articles(url);
+    CREATE INDEX articles_published ON articles(published);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _COLUMNS = "id, content_hash, text, title, author, published, site, url, language, format, path, sentences, boilerplate"
+
+
+def _article_from_row(row: tuple) -> LibraryArticle:
+    *fields, sentences, boilerplate = row
+    return LibraryArticle(
+        *fields,
+        sentence_spans=tuple(tuple(s) for s in json.loads(sentences)),
+        boilerplate_spans=tuple(tuple(b) for b in json.loads(boilerplate)),
+    )
 
 
 class SQLiteStore:
@@ -121,14 +131,7 @@ class SQLiteStore:
 
     def get(self, article_id: str) -> LibraryArticle | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None:
-            return None
-        *fields, sentences, boilerplate = row
-        return LibraryArticle(
-            *fields,
-            sentence_spans=tuple(tuple(s) for s in json.loads(sentences)),
-            boilerplate_spans=tuple(tuple(b) for b in json.loads(boilerplate)),
-        )
+        return _article_from_row(row) if row else None
 
     def id_for_hash(self, content_hash: str) -> str | None:
         row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
@@ -222,10 +225,11 @@ class SQLiteStore:
             params += [len(until), until]
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         total = self.db.execute(f"SELECT count(*) FROM articles {clause}", params).fetchone()[0]
-        ids = self.db.execute(
-            f"SELECT id FROM articles {clause} ORDER BY published DESC, n LIMIT ? OFFSET ?", (*params, limit, offset)
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM articles {clause} ORDER BY published DESC, n DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
         ).fetchall()
-        return total, [self.get(i) for (i,) in ids]
+        return total, [_article_from_row(row) for row in rows]
 
     def get_relation(self, a: str, b: str, settings_key: str) -> dict | None:
         if (a, b, settings_key) in self._relations:

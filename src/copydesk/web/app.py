@@ -16,7 +16,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -37,7 +37,7 @@ from copydesk.library import Library
 from copydesk.models import Cluster, CompareResult, Document
 from copydesk.report.html import CSS as REPORT_CSS
 from copydesk.report.html import KIND_COLOURS, SCRIPT as REPORT_SCRIPT
-from copydesk.report.html import pair_markup, render_html
+from copydesk.report.html import PairMarkup, pair_markup, render_html
 from copydesk.report.json import to_json_dict
 from copydesk.report.library import related_json, stats_json, trace_json
 from copydesk.settings import Settings
@@ -47,6 +47,7 @@ from copydesk.web.uploads import UPLOAD_TYPES, document_from_paste, document_fro
 
 PAGE_SIZE = 20
 PAIR_CACHE = 256  # compare results kept in memory (a pair page is then a render, not a compare)
+SEARCH_CACHE, SEARCH_TTL_S = 512, 5.0
 CSRF_COOKIE = "copydesk_csrf"
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -59,6 +60,12 @@ SECURITY_HEADERS = {
 }
 _STATIC = Path(str(resources.files("copydesk.web").joinpath("static")))
 _STATIC_FILES = {"app.css": "text/css", "app.js": "text/javascript"}
+
+
+@dataclass(frozen=True)
+class Pair:
+    result: CompareResult
+    markup: PairMarkup  # rendered once: a cached pair page is then only a template fill
 
 
 @dataclass
@@ -75,8 +82,10 @@ class WebState:
         self._embedder = embedder
         self._local = threading.local()
         self._lock = threading.Lock()
-        self.pairs: OrderedDict[tuple[str, str], CompareResult] = OrderedDict()
-        self.jobs = JobRunner()
+        self.pairs: OrderedDict[tuple[str, str], Pair] = OrderedDict()
+        self.searches: OrderedDict[tuple, tuple[float, dict]] = OrderedDict()
+        self.generation = 0  # bumped when a job changes what pages show
+        self.jobs = JobRunner(on_finish=self._job_finished)
         self.stories: Stories | None = None
         library = self.library()  # open now: a bad --db fails at start, not at the first request
         if (clusters := library.last_trace()) is not None:
@@ -103,21 +112,41 @@ class WebState:
             raise HTTPException(404, f"no article with id {article_id!r} in the library")
         return article_id
 
-    def pair(self, source: str, derived: str) -> CompareResult:
+    def pair(self, source: str, derived: str) -> Pair:
         key = (self.stored(source), self.stored(derived))
         with self._lock:
             if key in self.pairs:
                 self.pairs.move_to_end(key)
                 return self.pairs[key]
-        result = self.library().compare(source, derived)
-        self.remember_pair(key, result)
-        return result
+        return self.remember_pair(key, self.library().compare(source, derived))
 
-    def remember_pair(self, key: tuple[str, str], result: CompareResult) -> None:
+    def remember_pair(self, key: tuple[str, str], result: CompareResult) -> Pair:
+        pair = Pair(result, pair_markup(result))
         with self._lock:
-            self.pairs[key] = result
+            self.pairs[key] = pair
             while len(self.pairs) > PAIR_CACHE:
                 self.pairs.popitem(last=False)
+        return pair
+
+    def _job_finished(self, job: Job) -> None:
+        with self._lock:
+            self.generation += 1
+
+    def cached_search(self, key: tuple, compute: Callable[[], dict]) -> dict:
+        """Library pages, kept a few seconds: under load most requests repeat a handful of pages.
+        Adding articles (the count) or finishing a job (the generation) makes a new key."""
+        key = (*key, self.library().store.count(), self.generation)
+        now = time.monotonic()
+        with self._lock:
+            hit = self.searches.get(key)
+            if hit and now - hit[0] < SEARCH_TTL_S:
+                return hit[1]
+        value = compute()
+        with self._lock:
+            self.searches[key] = (now, value)
+            while len(self.searches) > SEARCH_CACHE:
+                self.searches.popitem(last=False)
+        return value
 
 
 class _LazyEmbedder:
@@ -154,7 +183,8 @@ def create_app(
     settings = settings or Settings.load()
     state = WebState(str(db), settings, read_only, embedder)
     env = _templates()
-    app = FastAPI(title="copydesk", version="1", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    # No Swagger page: it loads its scripts from a CDN, which neither offline machines nor our policy allow.
+    app = FastAPI(title="copydesk", version="1", docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
     app.state.copydesk = state
 
     @app.middleware("http")
@@ -162,8 +192,6 @@ def create_app(
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.url.path.startswith("/api/docs"):
-            del response.headers["Content-Security-Policy"]  # the API explorer loads its own scripts
         return response
 
     @app.exception_handler(CopydeskError)
@@ -221,9 +249,12 @@ def create_app(
     # Library ------------------------------------------------------------------------
 
     def search_page(q: str, outlet: str | None, since: str | None, until: str | None, page_no: int) -> dict:
-        library = state.library()
         if page_no < 1:
             raise HTTPException(422, "page must be 1 or more")
+        return state.cached_search((q, outlet, since, until, page_no), lambda: search(q, outlet, since, until, page_no))
+
+    def search(q: str, outlet: str | None, since: str | None, until: str | None, page_no: int) -> dict:
+        library = state.library()
         found = library.search(
             q, site=outlet or None, since=since or None, until=until or None,
             limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE,
@@ -333,15 +364,15 @@ def create_app(
 
     @app.get("/pairs/{source}/{derived}", response_class=HTMLResponse, include_in_schema=False)
     def pair_page(request: Request, source: str, derived: str):
-        result = state.pair(source, derived)
+        pair = state.pair(source, derived)
         return page(request, "pair.html", {
-            "m": pair_markup(result), "result": result, "source": source, "derived": derived,
+            "m": pair.markup, "result": pair.result, "source": source, "derived": derived,
             "json_url": f"/api/pairs/{source}/{derived}", "report_url": f"/pairs/{source}/{derived}/report.html",
         })
 
     @app.get("/pairs/{source}/{derived}/report.html", include_in_schema=False)
     def pair_report(source: str, derived: str):
-        body = render_html(state.pair(source, derived))
+        body = render_html(state.pair(source, derived).result)
         disposition = f'attachment; filename="copydesk-{source}-{derived}.html"'.encode("ascii", "replace").decode()
         # The report carries its own policy (its inline script by hash); ours would block it.
         return HTMLResponse(body, headers={"Content-Disposition": disposition, "Content-Security-Policy": ""})
@@ -349,7 +380,7 @@ def create_app(
     @app.get("/api/pairs/{source}/{derived}", tags=["pairs"])
     def api_pair(source: str, derived: str) -> dict:
         """`derived` read as a retelling of `source` (schema copydesk.compare/1, as `copydesk compare --json`)."""
-        return to_json_dict(state.pair(source, derived))
+        return to_json_dict(state.pair(source, derived).result)
 
     # Stories ------------------------------------------------------------------------------
 

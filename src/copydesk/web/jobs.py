@@ -54,7 +54,8 @@ class Job:
 
 
 class JobRunner:
-    def __init__(self) -> None:
+    def __init__(self, on_finish: Callable[[Job], None] | None = None) -> None:
+        self._on_finish = on_finish
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-job")
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
@@ -80,6 +81,8 @@ class JobRunner:
             job.status, job.message = "failed", f"internal error: {type(exc).__name__}: {exc}"
         finally:
             job.finished = time.time()
+            if self._on_finish:
+                self._on_finish(job)
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
