@@ -235,6 +235,11 @@ def trace(
     graphml: Annotated[Optional[Path], typer.Option(help="Also write the provenance graph as GraphML here.")] = None,
     dot: Annotated[Optional[Path], typer.Option(help="Also write it as Graphviz DOT here.")] = None,
     fast: FastOption = False,
+    engine: Annotated[str, typer.Option(help="local (the library in --db) or spark (Parquet in --input).")] = "local",
+    input_dir: Annotated[Optional[Path], typer.Option("--input", help="spark: Parquet articles (copydesk export --parquet).")] = None,
+    output: Annotated[Optional[Path], typer.Option(help="spark: folder for stage checkpoints, pairs, clusters and exports.")] = None,
+    master: Annotated[str, typer.Option(help="spark: the Spark master URL.")] = "local[*]",
+    partitions: Annotated[int, typer.Option(help="spark: shuffle partitions.")] = 8,
 ) -> None:
     """Story clusters over the whole library, each with its earliest source and who retold whom."""
     from rich.progress import Progress
@@ -242,22 +247,67 @@ def trace(
     from copydesk.report.library import trace_dot, trace_graphml, trace_json
     from copydesk.report.terminal import render_trace
 
+    if engine not in ("local", "spark"):
+        _fail(f"--engine {engine}: choose local or spark")
     try:
-        with _library(db, fast) as library:
-            with Progress(console=err, transient=True) as progress:
-                task = progress.add_task("confirming candidate pairs", total=None)
-                clusters = library.trace(on_progress=lambda done, total: progress.update(task, completed=done, total=total))
-            title_of = _title_lookup(library)
-            if graphml is not None:
-                _write_text(graphml, trace_graphml(clusters, title_of))
-            if dot is not None:
-                _write_text(dot, trace_dot(clusters, title_of))
-            if json_out:
-                _print_json(trace_json(clusters, title_of))
-            else:
-                render_trace(clusters, title_of, Console())
+        if engine == "spark":
+            if input_dir is None or output is None:
+                _fail("--engine spark needs --input PARQUET and --output DIR")
+            clusters, title_of = _spark_trace(input_dir, output, master, partitions, fast)
+        else:
+            with _library(db, fast) as library:
+                with Progress(console=err, transient=True) as progress:
+                    task = progress.add_task("confirming candidate pairs", total=None)
+                    clusters = library.trace(on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+                title_of = {m: library.article(m).title for c in clusters for m in c.members}.get
+        if graphml is not None:
+            _write_text(graphml, trace_graphml(clusters, title_of))
+        if dot is not None:
+            _write_text(dot, trace_dot(clusters, title_of))
+        if json_out:
+            _print_json(trace_json(clusters, title_of))
+        else:
+            render_trace(clusters, title_of, Console())
     except CopydeskError as exc:
         _fail(str(exc), exc.exit_code)
+
+
+def _spark_trace(input_dir: Path, output: Path, master: str, partitions: int, fast: bool):
+    """Run the Spark engine; stage progress and the summary go to stderr."""
+    import json
+
+    from copydesk.engines.spark import SparkEngine, run_summary
+
+    def report(stage) -> None:
+        how = "resumed from checkpoint" if stage.resumed else f"{stage.seconds} s"
+        err.print(f"stage {stage.stage}: {stage.rows:,} rows ({how})", highlight=False)
+
+    run = SparkEngine(input_dir, output, _settings(None, fast), master=master, partitions=partitions, on_stage=report).trace()
+    summary = run_summary(run)
+    err.print(
+        f"{summary['articles']:,} articles, {summary['candidate_pairs']:,} candidate pairs, "
+        f"{summary['confirmed_pairs']:,} confirmed, {summary['clusters']:,} stories; outputs in {output}",
+        highlight=False,
+    )
+    titles = json.loads((output / "trace.json").read_text(encoding="utf-8"))
+    title_of = {m: t for c in titles["clusters"] for m, t in c["titles"].items()}.get
+    return list(run.clusters), title_of
+
+
+@app.command()
+def export(
+    parquet: Annotated[Path, typer.Option("--parquet", help="Folder to write the articles to, as Parquet.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write the library's articles (text, metadata, spans, index signals) as Parquet (copydesk.articles/1)."""
+    from copydesk.parquet import export_articles
+
+    try:
+        with _library(db) as library:
+            count = export_articles(library, parquet)
+    except CopydeskError as exc:
+        _fail(str(exc), exc.exit_code)
+    Console().print(f"wrote {count:,} articles to {parquet}", highlight=False)
 
 
 @app.command()

@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, replace
-from math import log
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from copydesk.align.embedder import Embedder, make_embedder
 from copydesk.errors import CopydeskError, InputError
-from copydesk.ingest import document_from_text, load_document
+from copydesk.ingest import load_document
 from copydesk.ingest.language import english_share
 from copydesk.models import (
     DERIVATIONS,
@@ -29,12 +28,12 @@ from copydesk.models import (
     Relation,
     SegmentedDocument,
 )
+from copydesk.engines.stages import cluster_from_dict, relate_pair, relation_from_dict, segmented, stories
 from copydesk.pipeline import compare_segmented
 from copydesk.segment import segment
 from copydesk.settings import Settings
 from copydesk.store import Store, open_store
-from copydesk.trace import cluster as cluster_lib
-from copydesk.trace.relate import relate
+from copydesk.trace.candidates import Candidate, posting_cap, rarest_keys, score_candidates
 from copydesk.trace.signals import article_signals
 
 ArticleRef = str | Path | Document  # an id in the library, a file, or a Document
@@ -45,13 +44,6 @@ class AddReport:
     added: list[str] = field(default_factory=list)
     present: list[str] = field(default_factory=list)  # already in the library: no-op
     skipped: int = 0
-
-
-@dataclass(frozen=True)
-class Candidate:
-    id: str
-    score: float
-    reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -207,22 +199,9 @@ class Library:
     def document(self, article_id: str) -> SegmentedDocument:
         """The stored article, segmented again (the same spans it was stored with)."""
         if article_id not in self._docs:
-            record = self.article(article_id)
-            doc = document_from_text(
-                record.text,
-                where=article_id,
-                settings=replace(self.settings, max_bytes=max(self.settings.max_bytes, len(record.text.encode()) + 1)),
-                id=record.id,
-                format="text",
-                title=record.title,
-                author=record.author,
-                published=record.published,
-                site=record.site,
-                url=record.url,
-            )
             if len(self._docs) > 512:
                 self._docs.clear()
-            self._docs[article_id] = segment(doc)
+            self._docs[article_id] = segmented(self.article(article_id), self.settings)
         return self._docs[article_id]
 
     def find(self, ref: str) -> str | None:
@@ -280,33 +259,20 @@ class Library:
     # Candidates and relations ---------------------------------------------
 
     def _candidates(self, target_id: str, sig: ArticleSignals) -> list[Candidate]:
-        """Union of two cheap signals, each scored in [0, 1] and added up: shared MinHash
-        bands (copies and light edits) and rare fingerprint keys shared (idf-weighted:
-        paraphrases keep names, numbers and rare words)."""
-        s = self.settings
         n = max(self.store.count(), 1)
-        scores: dict[str, float] = {}
-        reasons: dict[str, list[str]] = {}
-
-        def note(article_id: str, score: float, reason: str) -> None:
-            if article_id != target_id:
-                scores[article_id] = scores.get(article_id, 0.0) + score
-                reasons.setdefault(article_id, []).append(reason)
-
-        for article_id, bands in self.store.bucket_matches(sig.buckets).items():
-            note(article_id, bands / len(sig.buckets), f"shares {bands}/{len(sig.buckets)} MinHash bands")
-        cap = max(s.key_min_cap, int(s.key_max_share * n))
-        frequency = {k: df for k, df in self.store.key_frequency(sorted(sig.keys)).items() if 0 < df <= cap}
-        rarest = sorted(frequency, key=lambda k: (frequency[k], k))[: s.candidate_query_keys]
-        idf = {k: log(1 + n / frequency[k]) for k in rarest}
-        mass = sum(idf.values())
-        for article_id, shared in self.store.key_matches(rarest, cap).items():
-            share = sum(idf[k] for k in shared) / mass  # idf-weighted share of the query's rare keys
-            if share >= s.candidate_min_key_share:
-                facts = [k for k in shared if not k.startswith("w:")]
-                note(article_id, share, f"shares {share:.0%} of its rare keys ({', '.join((facts or shared)[:4])})")
-        ranked = sorted(scores, key=lambda a: (-scores[a], a))[: s.candidate_limit]
-        return [Candidate(a, round(scores[a], 4), tuple(reasons[a])) for a in ranked]
+        cap = posting_cap(n, self.settings)
+        frequency = self.store.key_frequency(sorted(sig.keys))
+        rarest = rarest_keys(frequency, cap, self.settings)
+        return score_candidates(
+            target_id,
+            self.store.bucket_matches(sig.buckets, cap),
+            len(sig.buckets),
+            rarest,
+            frequency,
+            self.store.key_matches(rarest, cap),
+            n,
+            self.settings,
+        )
 
     def candidates(self, ref: ArticleRef) -> list[Candidate]:
         """Articles in the library that may tell the same story, best first (cheap signals only)."""
@@ -315,7 +281,7 @@ class Library:
 
     def _cached(self, a: str, b: str) -> Relation | None:
         body = self.store.get_relation(*sorted((a, b)), self._settings_key())
-        return _relation_from_dict(body) if body else None
+        return relation_from_dict(body) if body else None
 
     def _relate(self, a: _Article, b: _Article | str) -> Relation:
         """`b` may be a stored article's id: a cached relation then needs no reading or segmenting."""
@@ -323,16 +289,12 @@ class Library:
             if a.stored and (cached := self._cached(a.record.id, b)):
                 return cached
             b = self._resolve(b)
-        key = self._settings_key()
-        first, second = sorted((a, b), key=lambda x: x.record.id)
         cacheable = a.stored and b.stored
-        if cacheable and (cached := self._cached(first.record.id, second.record.id)):
+        if cacheable and (cached := self._cached(a.record.id, b.record.id)):
             return cached
-        a_as_source = compare_segmented(first.doc, second.doc, self.settings, self.embedder)
-        b_as_source = compare_segmented(second.doc, first.doc, self.settings, self.embedder)
-        relation = relate(first.record, second.record, a_as_source, b_as_source, self.settings)
+        relation = relate_pair((a.record, a.doc), (b.record, b.doc), self.settings, self.embedder)
         if cacheable:
-            self.store.put_relation(first.record.id, second.record.id, key, asdict(relation))
+            self.store.put_relation(*sorted((a.record.id, b.record.id)), self._settings_key(), asdict(relation))
         return relation
 
     def relate(self, a: ArticleRef, b: ArticleRef) -> Relation:
@@ -348,7 +310,7 @@ class Library:
         ids = list(article_ids)
         out: dict[str, list[Relation]] = {i: [] for i in ids}
         for body in self.store.relations_of(ids, self._settings_key()) if ids else ():
-            relation = _relation_from_dict(body)
+            relation = relation_from_dict(body)
             if relation.relation != "unrelated":
                 for end in {relation.source, relation.derived} & out.keys():
                     out[end].append(relation)
@@ -385,21 +347,28 @@ class Library:
 
     # Whole library --------------------------------------------------------
 
-    def relations(self, on_progress: Callable[[int, int], None] | None = None) -> list[Relation]:
-        """Every related pair among the candidates of every article (confirmed, cached)."""
-        ids = self.store.article_ids()
+    def candidate_pairs(self) -> list[tuple[str, str]]:
+        """Every pair (in id order) that some article lists among its candidates."""
         pairs: set[tuple[str, str]] = set()
-        for article_id in ids:
+        for article_id in self.store.article_ids():
             for candidate in self._candidates(article_id, self.store.signals(article_id)):
                 pairs.add(tuple(sorted((article_id, candidate.id))))  # type: ignore[arg-type]
+        return sorted(pairs)
+
+    def relate_pairs(
+        self, pairs: list[tuple[str, str]], on_progress: Callable[[int, int], None] | None = None
+    ) -> list[Relation]:
+        """The relation of each pair of stored articles (cached ones are read, not recomputed)."""
         out = []
-        for done, (a, b) in enumerate(sorted(pairs), 1):
-            relation = self._cached(a, b) or self._relate(self._resolve(a), b)
-            if relation.relation != "unrelated":
-                out.append(relation)
+        for done, (a, b) in enumerate(pairs, 1):
+            out.append(self._cached(a, b) or self._relate(self._resolve(a), b))
             if on_progress:
                 on_progress(done, len(pairs))
         return out
+
+    def relations(self, on_progress: Callable[[int, int], None] | None = None) -> list[Relation]:
+        """Every related pair among the candidates of every article (confirmed, cached)."""
+        return [r for r in self.relate_pairs(self.candidate_pairs(), on_progress) if r.relation != "unrelated"]
 
     def trace(self, on_progress: Callable[[int, int], None] | None = None) -> list[Cluster]:
         """Story clusters with their earliest source and provenance tree."""
@@ -407,7 +376,7 @@ class Library:
         relations = self.relations(on_progress)
         for article_id in {x for r in relations for x in (r.source, r.derived)}:
             published[article_id] = self.article(article_id).published
-        clusters = cluster_lib.clusters(relations, published)
+        clusters = stories(relations, published)
         if not self.store.read_only:  # kept, so the web app and `last_trace` need not trace again
             saved = {"for": self._trace_key(), "clusters": [asdict(c) for c in clusters]}
             self.store.set_meta("last_trace", json.dumps(saved))
@@ -421,10 +390,7 @@ class Library:
         saved = json.loads(self.store.meta("last_trace") or "{}")
         if saved.get("for") != self._trace_key():
             return None
-        return [
-            Cluster(c["id"], c["root"], tuple(c["members"]), tuple(_relation_from_dict(e) for e in c["edges"]))
-            for c in saved["clusters"]
-        ]
+        return [cluster_from_dict(c) for c in saved["clusters"]]
 
     def stats(self, clusters: list[Cluster] | None = None) -> list[OutletStats]:
         """Per outlet: articles, retellings of other articles, how many uncredited, distortions."""
@@ -446,10 +412,3 @@ class Library:
                 )
             )
         return sorted(rows, key=lambda r: (-r.retellings, -r.articles, r.site))
-
-
-def _relation_from_dict(body: dict) -> Relation:
-    body = dict(body)
-    body["direction_evidence"] = tuple(body["direction_evidence"])
-    body["shared_facts"] = tuple(body["shared_facts"])
-    return Relation(**body)

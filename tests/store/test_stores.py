@@ -43,7 +43,8 @@ def test_put_and_read_back(store):
 
 def test_bucket_and_key_matches(store):
     store.put([_article(1), _article(2), _article(3, buckets=(7, 8), keys={"n:1"})])
-    assert store.bucket_matches([100, 1]) == {"a1": 2, "a2": 1}
+    assert store.bucket_matches([100, 1], cap=5) == {"a1": 2, "a2": 1}
+    assert store.bucket_matches([100, 1], cap=1) == {"a1": 1}  # bucket 100 is held by two: skipped
     assert store.key_frequency(["y:2021", "n:1", "zz"]) == {"y:2021": 2, "n:1": 2, "zz": 0}
     assert store.key_matches(["y:2021", "n:1"], cap=5) == {"a1": ["y:2021", "n:1"], "a2": ["y:2021"], "a3": ["n:1"]}
     # A key held by more than `cap` articles is skipped, not exploded.
@@ -64,7 +65,7 @@ def test_a_failed_batch_stores_nothing(store):
     with pytest.raises(Exception):
         store.put([_article(2), _article(1)])  # a1 again: the whole batch is refused
     assert store.article_ids() == ["a1"]
-    assert store.bucket_matches([2]) == {}  # no index rows left behind for a2
+    assert store.bucket_matches([2], cap=5) == {}  # no index rows left behind for a2
 
 
 def test_sqlite_file_survives_reopen_and_is_wal(tmp_path):

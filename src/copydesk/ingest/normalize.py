@@ -9,7 +9,6 @@ token, so every mapped span is valid and covers what it stands for.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 _TOKENS = re.compile(r"\s+|\S+")

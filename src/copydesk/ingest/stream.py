@@ -1,7 +1,7 @@
 """Stream documents from many inputs for `copydesk add`, one record at a time.
 
-Inputs: files, folders (recursive), globs, JSON/JSONL records, WARC files
-(fastwarc) and `-` for standard input. Memory stays constant in the number
+Inputs: files, folders (recursive), globs, JSON/JSONL records, Parquet files
+(`copydesk export --parquet`), WARC files (fastwarc) and `-` for standard input. Memory stays constant in the number
 of documents: JSONL and WARC are read record by record. A bad record is
 reported through `on_error` and skipped; the stream goes on.
 """
@@ -94,6 +94,20 @@ def _warc_documents(path: str, settings: Settings, on_error: OnError) -> Iterato
         on_error(InputError(path, "no WARC response records (not a WARC file, or an empty one)"))
 
 
+def _parquet_documents(path: str, settings: Settings, on_error: OnError) -> Iterator[Document]:
+    """Rows of `copydesk export --parquet` (or any Parquet with id and text columns)."""
+    from copydesk.parquet import iter_parquet_records
+
+    try:
+        for n, row in enumerate(iter_parquet_records(path), 1):
+            try:
+                yield document_from_record(row, f"{path}:row {n}", settings)
+            except InputError as exc:
+                on_error(exc)
+    except InputError as exc:
+        on_error(exc)
+
+
 def _stdin_documents(settings: Settings, on_error: OnError) -> Iterator[Document]:
     stream = sys.stdin.buffer
     head = stream.peek(1)[:1] if hasattr(stream, "peek") else b""
@@ -116,6 +130,8 @@ def iter_documents(inputs: Iterable[str], settings: Settings, on_error: OnError)
         lower = item.lower()
         if lower.endswith(_WARC_SUFFIXES):
             yield from _warc_documents(item, settings, on_error)
+        elif lower.endswith(".parquet"):
+            yield from _parquet_documents(item, settings, on_error)
         elif lower.endswith(".jsonl"):
             try:
                 stream = open(item, "rb")

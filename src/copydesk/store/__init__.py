@@ -37,8 +37,8 @@ class Store(Protocol):
 
     def signals(self, article_id: str) -> ArticleSignals | None: ...
 
-    def bucket_matches(self, buckets: Sequence[int]) -> Counter[str]:
-        """Article id -> how many of these LSH buckets it shares."""
+    def bucket_matches(self, buckets: Sequence[int], cap: int) -> Counter[str]:
+        """Article id -> how many of these LSH buckets it shares, skipping buckets held by more than `cap`."""
         ...
 
     def key_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:

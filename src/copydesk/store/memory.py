@@ -55,8 +55,8 @@ class MemoryStore:
     def signals(self, article_id: str) -> ArticleSignals | None:
         return self._signals.get(article_id)
 
-    def bucket_matches(self, buckets: Sequence[int]) -> Counter[str]:
-        return Counter(a for b in buckets for a in self._buckets.get(b, ()))
+    def bucket_matches(self, buckets: Sequence[int], cap: int) -> Counter[str]:
+        return Counter(a for b in buckets if len(self._buckets.get(b, ())) <= cap for a in self._buckets.get(b, ()))
 
     def key_frequency(self, keys: Sequence[str]) -> dict[str, int]:
         return {k: len(self._keys.get(k, ())) for k in keys}

@@ -179,13 +179,14 @@ class SQLiteStore:
             np.frombuffer(signature, dtype=np.uint32), tuple(json.loads(buckets)), frozenset(json.loads(keys))
         )
 
-    def bucket_matches(self, buckets: Sequence[int]) -> Counter[str]:
+    def bucket_matches(self, buckets: Sequence[int], cap: int) -> Counter[str]:
         out: Counter[str] = Counter()
         for bucket in buckets:
-            for (article_id,) in self.db.execute(
-                "SELECT a.id FROM lsh JOIN articles a ON a.n = lsh.article WHERE lsh.bucket = ?", (bucket,)
-            ):
-                out[article_id] += 1
+            holders = self.db.execute(
+                "SELECT a.id FROM lsh JOIN articles a ON a.n = lsh.article WHERE lsh.bucket = ? LIMIT ?", (bucket, cap + 1)
+            ).fetchall()
+            if len(holders) <= cap:  # a bucket half the library shares says nothing about one story
+                out.update(article_id for (article_id,) in holders)
         return out
 
     def key_frequency(self, keys: Sequence[str]) -> dict[str, int]:

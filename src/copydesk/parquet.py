@@ -1,0 +1,98 @@
+"""Articles as Parquet: the exchange format with the Spark engine and other tools.
+
+Schema `copydesk.articles/1` (docs/schema.md): one row per article with its
+metadata, text, spans and (optionally) its index signals, so an engine that
+reads them finds the same candidates as the library did. Files are written in
+row groups of `rows_per_file` articles: memory stays bounded in the library size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from copydesk.errors import InputError
+from copydesk.models import ArticleSignals, LibraryArticle
+
+SCHEMA_NAME = "copydesk.articles/1"
+_TEXT_FIELDS = ("id", "content_hash", "text", "title", "author", "published", "site", "url", "language", "format", "path")
+
+
+def arrow_schema():
+    import pyarrow as pa
+
+    return pa.schema(
+        [pa.field(name, pa.string(), nullable=name not in ("id", "text")) for name in _TEXT_FIELDS]
+        + [
+            pa.field("sentence_spans", pa.list_(pa.list_(pa.int32()))),
+            pa.field("boilerplate_spans", pa.list_(pa.struct([("start", pa.int32()), ("end", pa.int32()), ("reason", pa.string())]))),
+            pa.field("minhash", pa.binary()),
+            pa.field("buckets", pa.list_(pa.int64())),
+            pa.field("keys", pa.list_(pa.string())),
+        ],
+        metadata={b"schema": SCHEMA_NAME.encode()},
+    )
+
+
+def article_row(article: LibraryArticle, signals: ArticleSignals | None) -> dict:
+    row = {name: getattr(article, name) for name in _TEXT_FIELDS}
+    row["sentence_spans"] = [list(s) for s in article.sentence_spans]
+    row["boilerplate_spans"] = [{"start": s, "end": e, "reason": r} for s, e, r in article.boilerplate_spans]
+    row["minhash"] = signals.minhash.astype("<u4").tobytes() if signals else None
+    row["buckets"] = list(signals.buckets) if signals else None
+    row["keys"] = sorted(signals.keys) if signals else None
+    return row
+
+
+def record_from_row(row: dict) -> LibraryArticle:
+    """A row back to the library's record; rows from other tools may lack all but id and text."""
+    values = {name: row.get(name) for name in _TEXT_FIELDS if row.get(name) is not None}
+    values.setdefault("content_hash", hashlib.sha256(row["text"].strip().encode("utf-8")).hexdigest())
+    return LibraryArticle(
+        **values,
+        sentence_spans=tuple(tuple(s) for s in row.get("sentence_spans") or ()),
+        boilerplate_spans=tuple((b["start"], b["end"], b["reason"]) for b in row.get("boilerplate_spans") or ()),
+    )
+
+
+def export_articles(library, folder: str | Path, rows_per_file: int = 5_000) -> int:
+    """Write every article of `library` under `folder` as part-NNNNN.parquet; returns how many."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.glob("*.parquet")):
+        raise InputError(str(folder), "already holds Parquet files; export into an empty folder")
+    schema = arrow_schema()
+    rows: list[dict] = []
+    parts = written = 0
+
+    def flush() -> None:
+        nonlocal parts, rows
+        if rows:
+            tmp = folder / f".part-{parts:05d}.parquet.tmp"
+            pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp)
+            tmp.rename(folder / f"part-{parts:05d}.parquet")  # a reader never sees half a file
+            parts, rows = parts + 1, []
+
+    for article_id in library.store.article_ids():
+        rows.append(article_row(library.store.get(article_id), library.store.signals(article_id)))
+        written += 1
+        if len(rows) >= rows_per_file:
+            flush()
+    flush()
+    return written
+
+
+def iter_parquet_records(path: str | Path) -> Iterator[dict]:
+    """Rows of a Parquet file as dicts, one row group at a time."""
+    import pyarrow.parquet as pq
+
+    try:
+        reader = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
+        raise InputError(str(path), f"not a readable Parquet file ({exc})") from exc
+    for group in range(reader.num_row_groups):
+        yield from reader.read_row_group(group).to_pylist()

@@ -1,0 +1,64 @@
+"""Articles to Parquet and back: `copydesk export --parquet` and `copydesk add` of the folder."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from copydesk.align.embedder import HashingEmbedder
+from copydesk.cli import app
+from copydesk.library import Library
+from copydesk.parquet import export_articles, iter_parquet_records, record_from_row
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def library(tmp_path, settings, story_documents):
+    lib = Library.open(tmp_path / "lib.db", settings, embedder=HashingEmbedder())
+    lib.add(story_documents.values())
+    yield lib
+    lib.close()
+
+
+def test_export_keeps_records_and_signals(library, tmp_path):
+    assert export_articles(library, tmp_path / "pq", rows_per_file=4) == 6
+    files = sorted((tmp_path / "pq").glob("*.parquet"))
+    assert [f.name for f in files] == ["part-00000.parquet", "part-00001.parquet"]
+    rows = [row for f in files for row in iter_parquet_records(f)]
+    for row in rows:
+        assert record_from_row(row) == library.article(row["id"])
+        signals = library.store.signals(row["id"])
+        assert row["buckets"] == list(signals.buckets) and set(row["keys"]) == signals.keys
+    with pytest.raises(Exception, match="already holds Parquet"):
+        export_articles(library, tmp_path / "pq")
+
+
+def test_a_parquet_folder_adds_back_to_the_same_library(library, tmp_path, settings, fake_models):
+    export_articles(library, tmp_path / "pq")
+    result = runner.invoke(app, ["add", str(tmp_path / "pq"), "--db", str(tmp_path / "copy.db")])
+    assert result.exit_code == 0, result.output
+    with Library.open(tmp_path / "copy.db", settings, embedder=HashingEmbedder()) as copy:
+        assert sorted(copy.store.article_ids()) == sorted(library.store.article_ids())
+        for article_id in library.store.article_ids():
+            original, again = library.article(article_id), copy.article(article_id)
+            assert (again.text, again.title, again.site, again.published, again.sentence_spans) == (
+                original.text, original.title, original.site, original.published, original.sentence_spans
+            )
+
+
+def test_cli_export_and_a_broken_parquet_file(library, tmp_path, fake_models):
+    result = runner.invoke(app, ["export", "--parquet", str(tmp_path / "out"), "--db", str(library.store.path)])
+    assert result.exit_code == 0 and "wrote 6 articles" in result.stdout
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "x.parquet").write_bytes(b"PAR1 not really")
+    added = runner.invoke(app, ["add", str(tmp_path / "bad"), "--db", str(tmp_path / "new.db")])
+    assert added.exit_code == 1 and "x.parquet: not a readable Parquet file" in added.output
+    assert "Traceback" not in added.output
+
+
+def test_cli_spark_trace_needs_its_folders(tmp_path):
+    result = runner.invoke(app, ["trace", "--engine", "spark"])
+    assert result.exit_code != 0 and "--input PARQUET and --output DIR" in result.output
+    result = runner.invoke(app, ["trace", "--engine", "dask"])
+    assert result.exit_code != 0 and "choose local or spark" in result.output
