@@ -43,6 +43,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_claims.py
 	$(BIN)/python benchmarks/bench_library.py
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_engines.py
 
 clean:
 	rm -rf $(VENV) copydesk-demo .pytest_cache

@@ -61,10 +61,12 @@ class Settings:
     shingle_words: int = 5  # word n-grams hashed into MinHash
     minhash_perms: int = 128
     lsh_bands: int = 32  # 32 bands of 4 rows: pairs above ~0.4 Jaccard collide in some band
-    # Fingerprint keys held by more than this share of the library (and more than key_min_cap
-    # articles) are too common to propose candidates: capped, not exploded.
+    # Fingerprint keys and LSH buckets held by more than this share of the library (and more than
+    # key_min_cap articles) are too common to propose candidates: capped, not exploded. key_max_cap
+    # bounds the cap itself, so the work per article stops growing past 100k articles (docs/SCALING.md).
     key_max_share: float = 0.01
     key_min_cap: int = 50
+    key_max_cap: int = 1000
     candidate_query_keys: int = 64  # a query uses its rarest keys only
     # idf-weighted share of the query's rare keys an article must hold to be a candidate; fit on the
     # dev half of the tracing set by scripts/calibrate_tracing.py (keeps 99.5% of true sources).

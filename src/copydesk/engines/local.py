@@ -13,15 +13,20 @@ from copydesk.library import Library
 class LocalEngine:
     name = "local"
 
-    def __init__(self, library: Library, on_progress: Callable[[str, int, int], None] | None = None) -> None:
+    def __init__(
+        self, library: Library, on_progress: Callable[[str, int, int], None] | None = None, until: str = "stories"
+    ) -> None:
         self.library = library
         self.on_progress = on_progress
+        self.until = until  # "candidates": stop once the pairs are known (benchmarks of the index alone)
 
     def trace(self) -> TraceRun:
         library, stages = self.library, []
         started = time.perf_counter()
         pairs = library.candidate_pairs()
         stages.append(StageTime("candidates", round(time.perf_counter() - started, 2), len(pairs)))
+        if self.until == "candidates":
+            return TraceRun(library.store.count(), len(pairs), (), (), tuple(stages))
         started = time.perf_counter()
         progress = (lambda done, total: self.on_progress("relations", done, total)) if self.on_progress else None
         relations = library.relate_pairs(pairs, progress)

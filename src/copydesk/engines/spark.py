@@ -200,12 +200,15 @@ class SparkEngine:
         partitions: int = 8,
         embedder: Embedder | None = None,
         on_stage: Callable[[StageTime], None] | None = None,
+        until: str = "stories",
     ) -> None:
-        """`embedder`: an object to ship to the workers (tests pass a fake); None loads the configured model there."""
+        """`embedder`: an object to ship to the workers (tests pass a fake); None loads the configured model there.
+        `until="candidates"` stops once the candidate pairs are written."""
         self.input_dir, self.output_dir = Path(input_dir), Path(output_dir)
         self.settings, self.master, self.partitions = settings, master, partitions
         self.embedder = embedder
         self.on_stage = on_stage
+        self.until = until
         if not self.input_dir.exists():
             raise CopydeskError(f"{self.input_dir}: no such Parquet folder (write one with copydesk export --parquet)")
 
@@ -294,6 +297,8 @@ class SparkEngine:
             return gathered.mapInPandas(_score_udf(n, s), "a string, b string").distinct()
 
         pairs = stage("candidates", candidates)
+        if self.until == "candidates":
+            return TraceRun(n, pairs.count(), (), (), tuple(times))
 
         def relations():
             columns = (*_ARTICLE_COLUMNS, "sentence_spans", "boilerplate_spans")

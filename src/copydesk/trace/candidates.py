@@ -26,7 +26,7 @@ class Candidate:
 
 def posting_cap(n: int, settings: Settings) -> int:
     """Most articles a key or bucket may be held by and still count."""
-    return max(settings.key_min_cap, int(settings.key_max_share * n))
+    return min(settings.key_max_cap, max(settings.key_min_cap, int(settings.key_max_share * n)))
 
 
 def rarest_keys(frequency: Mapping[str, int], cap: int, settings: Settings) -> list[str]:
