@@ -1,6 +1,6 @@
 """Local engine against the Spark engine (`local[2]`): time per stage and peak memory.
 
-    python benchmarks/bench_engines.py [--sizes 2000 10000] [--candidates-only 100000]
+    python benchmarks/bench_engines.py [--sizes 2000 10000] [--candidates-only 100000] [--engines local spark]
 
 Each (engine, size) runs in its own process so peak memory is its own; memory is the
 whole process tree (for Spark: the driver, the JVM and its Python workers), sampled
@@ -98,24 +98,38 @@ def measure(engine: str, size: int, until: str, folder: Path) -> dict:
             "peak_mb": round(peak[0]), **result}
 
 
+RESULTS = HERE / "results-engines.jsonl"
+
+
+def _previous_rows() -> list[dict]:
+    """Rows of earlier runs at other sizes, so one size can be re-run without losing the rest."""
+    if not RESULTS.exists():
+        return []
+    return [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[2_000, 10_000])
     parser.add_argument("--candidates-only", type=int, nargs="*", default=[100_000])
+    parser.add_argument("--engines", nargs="*", default=["local", "spark"], choices=["local", "spark"])
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         engine, size, until, folder = args.child
         print(json.dumps(run_one(engine, int(size), until, Path(folder))), flush=True)
         return
-    rows = []
+    rows = [row for row in _previous_rows() if (row["articles"], row["until"]) not in
+            {(n, "stories") for n in args.sizes} | {(n, "candidates") for n in args.candidates_only}]
     with tempfile.TemporaryDirectory() as tmp:
         plan = [(n, "stories") for n in args.sizes] + [(n, "candidates") for n in args.candidates_only]
         for size, until in plan:
-            for engine in ("local", "spark"):
+            for engine in args.engines:
                 row = measure(engine, size, until, Path(tmp))
                 rows.append(row)
                 print(json.dumps(row), flush=True)
+    rows.sort(key=lambda r: (r["until"] == "candidates", r["articles"], r["engine"]))
+    RESULTS.write_text("".join(json.dumps(r) + "\n" for r in rows))
     lines = [
         "## engines (`benchmarks/bench_engines.py`)",
         "",

@@ -82,6 +82,7 @@ class WebState:
         self._embedder = embedder
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._model_lock = threading.Lock()
         self.pairs: OrderedDict[tuple[str, str], Pair] = OrderedDict()
         self.searches: OrderedDict[tuple, tuple[float, dict]] = OrderedDict()
         self.generation = 0  # bumped when a job changes what pages show
@@ -93,7 +94,7 @@ class WebState:
 
     @property
     def embedder(self) -> Embedder:
-        with self._lock:
+        with self._model_lock:  # its own lock: loading takes seconds, and pages that need no model go on
             if self._embedder is None:
                 self._embedder = make_embedder(self.settings)
             return self._embedder
