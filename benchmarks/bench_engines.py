@@ -73,7 +73,7 @@ def run_one(engine: str, size: int, until: str, folder: Path) -> dict:
 
         run = SparkEngine(parquet, folder / f"spark-{size}-{until}", settings, master="local[2]", partitions=8, until=until).trace()
     return {"stages": {s.stage: s.seconds for s in run.stages}, "candidate_pairs": run.candidate_pairs,
-            "confirmed": len(run.confirmed), "clusters": len(run.clusters)}
+            "confirmed": run.confirmed_pairs, "clusters": len(run.clusters)}
 
 
 def measure(engine: str, size: int, until: str, folder: Path) -> dict:

@@ -282,7 +282,9 @@ def _spark_trace(input_dir: Path, output: Path, master: str, partitions: int, fa
         how = "resumed from checkpoint" if stage.resumed else f"{stage.seconds} s"
         err.print(f"stage {stage.stage}: {stage.rows:,} rows ({how})", highlight=False)
 
-    run = SparkEngine(input_dir, output, _settings(None, fast), master=master, partitions=partitions, on_stage=report).trace()
+    run = SparkEngine(
+        input_dir, output, _settings(None, fast), master=master, partitions=partitions, on_stage=report, collect_pairs=False
+    ).trace()
     summary = run_summary(run)
     err.print(
         f"{summary['articles']:,} articles, {summary['candidate_pairs']:,} candidate pairs, "

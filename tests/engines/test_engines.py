@@ -39,6 +39,7 @@ def traced(tmp_path_factory, spark_available):
 def test_both_engines_find_the_same_pairs_relations_and_stories(traced):
     local, spark, planted, _ = traced
     assert spark.articles == local.articles == 225
+    assert spark.confirmed_pairs == local.confirmed_pairs == len(local.confirmed)
     assert spark.candidate_pairs == local.candidate_pairs
     assert [tuple(sorted((r.source, r.derived))) for r in spark.relations] == [
         tuple(sorted((r.source, r.derived))) for r in local.relations
@@ -63,7 +64,10 @@ def test_spark_writes_tables_and_exports(traced):
 
     local, _, _, engine = traced
     out = engine.output_dir
-    assert pq.read_table(out / "pairs.parquet").num_rows == len(local.relations)
+    pairs = pq.read_table(out / "pairs").to_pylist()
+    assert sorted((r["a"], r["b"], r["relation"]) for r in pairs) == sorted(
+        (*sorted((r.source, r.derived)), r.relation) for r in local.relations
+    )
     assert pq.read_table(out / "clusters.parquet").num_rows == len(local.clusters)
     trace = json.loads((out / "trace.json").read_text())
     assert trace["schema"] == "copydesk.trace/1" and len(trace["clusters"]) == len(local.clusters)

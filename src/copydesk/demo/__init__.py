@@ -64,4 +64,4 @@ def trace_library(db: Path, settings: Settings, embedder, console: Console) -> N
     with Library.open(db, settings, embedder=embedder) as library:
         library.add(load_document(article_path(name), settings) for name in (SOURCE, *(n for n, _ in OTHERS)))
         render_trace(library.trace(), lambda i: library.article(i).title, console)
-    console.print(f"library: {db} (try: copydesk trace --db {db})", highlight=False)
+    console.print(f"library: {db} (try: copydesk trace --db {db}, or browse it: copydesk serve --db {db})", highlight=False)

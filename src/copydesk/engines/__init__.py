@@ -26,7 +26,8 @@ class StageTime:
 class TraceRun:
     articles: int
     candidate_pairs: int
-    relations: tuple[Relation, ...]  # every candidate pair, `unrelated` ones included
+    confirmed_pairs: int  # candidate pairs found related (not `unrelated`)
+    relations: tuple[Relation, ...]  # every candidate pair, `unrelated` ones included (empty if not collected)
     clusters: tuple[Cluster, ...]
     stages: tuple[StageTime, ...] = field(default=())
 

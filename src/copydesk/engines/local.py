@@ -26,7 +26,7 @@ class LocalEngine:
         pairs = library.candidate_pairs()
         stages.append(StageTime("candidates", round(time.perf_counter() - started, 2), len(pairs)))
         if self.until == "candidates":
-            return TraceRun(library.store.count(), len(pairs), (), (), tuple(stages))
+            return TraceRun(library.store.count(), len(pairs), 0, (), (), tuple(stages))
         started = time.perf_counter()
         progress = (lambda done, total: self.on_progress("relations", done, total)) if self.on_progress else None
         relations = library.relate_pairs(pairs, progress)
@@ -36,4 +36,6 @@ class LocalEngine:
         published = {i: library.article(i).published for r in confirmed for i in (r.source, r.derived)}
         clusters = stories(confirmed, published)
         stages.append(StageTime("stories", round(time.perf_counter() - started, 2), len(clusters)))
-        return TraceRun(library.store.count(), len(pairs), tuple(relations), tuple(clusters), tuple(stages))
+        return TraceRun(
+            library.store.count(), len(pairs), len(confirmed), tuple(relations), tuple(clusters), tuple(stages)
+        )

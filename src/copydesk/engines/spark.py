@@ -43,7 +43,7 @@ STAGES = ("signals", "candidates", "relations", "stories")
 _ARTICLE_COLUMNS = ("id", "content_hash", "text", "title", "author", "published", "site", "url", "language", "format", "path")
 
 
-def spark_session(master: str = "local[*]", partitions: int = 8):
+def spark_session(master: str = "local[*]", partitions: int = 8, driver_memory: str = "4g"):
     """A Spark session whose Python workers run this interpreter (and so see copydesk)."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
@@ -55,6 +55,7 @@ def spark_session(master: str = "local[*]", partitions: int = 8):
         SparkSession.builder.master(master)
         .appName("copydesk-trace")
         .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", driver_memory)  # in local mode the driver is also the executor
         .config("spark.sql.shuffle.partitions", str(partitions))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.python.worker.reuse", "true")
@@ -201,14 +202,17 @@ class SparkEngine:
         embedder: Embedder | None = None,
         on_stage: Callable[[StageTime], None] | None = None,
         until: str = "stories",
+        collect_pairs: bool = True,
     ) -> None:
         """`embedder`: an object to ship to the workers (tests pass a fake); None loads the configured model there.
-        `until="candidates"` stops once the candidate pairs are written."""
+        `until="candidates"` stops once the candidate pairs are written. `collect_pairs=False` leaves the
+        relations in OUTPUT/pairs (Parquet) instead of bringing them all to the driver: for large runs."""
         self.input_dir, self.output_dir = Path(input_dir), Path(output_dir)
         self.settings, self.master, self.partitions = settings, master, partitions
         self.embedder = embedder
         self.on_stage = on_stage
         self.until = until
+        self.collect_pairs = collect_pairs
         if not self.input_dir.exists():
             raise CopydeskError(f"{self.input_dir}: no such Parquet folder (write one with copydesk export --parquet)")
 
@@ -298,7 +302,7 @@ class SparkEngine:
 
         pairs = stage("candidates", candidates)
         if self.until == "candidates":
-            return TraceRun(n, pairs.count(), (), (), tuple(times))
+            return TraceRun(n, pairs.count(), 0, (), (), tuple(times))
 
         def relations():
             columns = (*_ARTICLE_COLUMNS, "sentence_spans", "boilerplate_spans")
@@ -330,12 +334,18 @@ class SparkEngine:
             (cluster_from_dict(json.loads(r.body)) for r in story_rows.select("body").collect()),
             key=lambda c: (-len(c.members), c.id),
         )
-        relations_list = sorted(
-            (relation_from_dict(json.loads(r.body)) for r in related.select("body").collect()),
-            key=lambda r: tuple(sorted((r.source, r.derived))),
-        )
-        run = TraceRun(n, pairs.count(), tuple(relations_list), tuple(found), tuple(times))
-        titles = {r.id: r.title for r in articles.select("id", "title").collect()} if found else {}
+        collected = ()
+        if self.collect_pairs:
+            collected = tuple(sorted(
+                (relation_from_dict(json.loads(r.body)) for r in related.select("body").collect()),
+                key=lambda r: tuple(sorted((r.source, r.derived))),
+            ))
+        confirmed = related.where(F.col("relation") != "unrelated").count()
+        run = TraceRun(n, pairs.count(), confirmed, collected, tuple(found), tuple(times))
+        # Pairs are written by the executors; only the stories (far fewer) pass through the driver.
+        related.write.mode("overwrite").parquet(str(self.output_dir / "pairs"))
+        members = spark.createDataFrame([(m,) for c in found for m in c.members], "id string")
+        titles = {r.id: r.title for r in articles.join(members, "id").select("id", "title").collect()} if found else {}
         self._write_outputs(run, titles)
         return run
 
@@ -372,13 +382,6 @@ class SparkEngine:
         from copydesk.report.library import trace_dot, trace_graphml, trace_json
 
         out = self.output_dir
-        pairs = [
-            {**{k: v for k, v in asdict(r).items() if k not in ("direction_evidence", "shared_facts", "verdict_counts", "finding_kinds")},
-             "direction_evidence": list(r.direction_evidence), "shared_facts": list(r.shared_facts),
-             "verdict_counts": json.dumps(r.verdict_counts), "finding_kinds": json.dumps(r.finding_kinds)}
-            for r in run.relations
-        ]
-        pq.write_table(pa.Table.from_pylist(pairs), out / "pairs.parquet")
         clusters = [
             {"id": c.id, "root": c.root, "members": list(c.members), "edges": json.dumps([asdict(e) for e in c.edges])}
             for c in run.clusters
@@ -396,7 +399,7 @@ def run_summary(run: TraceRun) -> dict:
     return {
         "articles": run.articles,
         "candidate_pairs": run.candidate_pairs,
-        "confirmed_pairs": len(run.confirmed),
+        "confirmed_pairs": run.confirmed_pairs,
         "clusters": len(run.clusters),
         "stages": [asdict(t) for t in run.stages],
     }
