@@ -51,6 +51,13 @@ def spark_session(master: str = "local[*]", partitions: int = 8, driver_memory: 
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise CopydeskError("the Spark engine needs pyspark: pip install 'copydesk[spark]'") from exc
+    try:
+        return _build_session(SparkSession, master, partitions, driver_memory)
+    except Exception as exc:  # py4j and pyspark raise several types when Java or the master is missing
+        raise CopydeskError(f"cannot start Spark at {master} (Java 17 installed? master reachable?): {exc}") from exc
+
+
+def _build_session(SparkSession, master: str, partitions: int, driver_memory: str):
     return (
         SparkSession.builder.master(master)
         .appName("copydesk-trace")
