@@ -111,7 +111,7 @@ def _previous_rows() -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[2_000, 10_000])
-    parser.add_argument("--candidates-only", type=int, nargs="*", default=[100_000])
+    parser.add_argument("--candidates-only", type=int, nargs="*", default=[], help="sizes to run the index stages alone")
     parser.add_argument("--engines", nargs="*", default=["local", "spark"], choices=["local", "spark"])
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
