@@ -372,10 +372,11 @@ class Library:
 
     def trace(self, on_progress: Callable[[int, int], None] | None = None) -> list[Cluster]:
         """Story clusters with their earliest source and provenance tree."""
-        published = {}
-        relations = self.relations(on_progress)
-        for article_id in {x for r in relations for x in (r.source, r.derived)}:
-            published[article_id] = self.article(article_id).published
+        return self.stories(self.relations(on_progress))
+
+    def stories(self, relations: list[Relation]) -> list[Cluster]:
+        """The stories these confirmed relations make, kept as the library's last trace."""
+        published = {i: self.article(i).published for i in {x for r in relations for x in (r.source, r.derived)}}
         clusters = stories(relations, published)
         if not self.store.read_only:  # kept, so the web app and `last_trace` need not trace again
             saved = {"for": self._trace_key(), "clusters": [asdict(c) for c in clusters]}

@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable
 
 from copydesk.engines import StageTime, TraceRun
-from copydesk.engines.stages import stories
 from copydesk.library import Library
 
 
@@ -33,8 +32,7 @@ class LocalEngine:
         stages.append(StageTime("relations", round(time.perf_counter() - started, 2), len(relations)))
         started = time.perf_counter()
         confirmed = [r for r in relations if r.relation != "unrelated"]
-        published = {i: library.article(i).published for r in confirmed for i in (r.source, r.derived)}
-        clusters = stories(confirmed, published)
+        clusters = library.stories(confirmed)
         stages.append(StageTime("stories", round(time.perf_counter() - started, 2), len(clusters)))
         return TraceRun(
             library.store.count(), len(pairs), len(confirmed), tuple(relations), tuple(clusters), tuple(stages)

@@ -309,7 +309,7 @@ class SparkEngine:
 
         pairs = stage("candidates", candidates)
         if self.until == "candidates":
-            return TraceRun(n, pairs.count(), 0, (), (), tuple(times))
+            return TraceRun(n, times[-1].rows, 0, (), (), tuple(times))
 
         def relations():
             columns = (*_ARTICLE_COLUMNS, "sentence_spans", "boilerplate_spans")
@@ -348,7 +348,8 @@ class SparkEngine:
                 key=lambda r: tuple(sorted((r.source, r.derived))),
             ))
         confirmed = related.where(F.col("relation") != "unrelated").count()
-        run = TraceRun(n, pairs.count(), confirmed, collected, tuple(found), tuple(times))
+        counted = {t.stage: t.rows for t in times}  # each stage counted its rows once already
+        run = TraceRun(n, counted["candidates"], confirmed, collected, tuple(found), tuple(times))
         # Pairs are written by the executors; only the stories (far fewer) pass through the driver.
         related.write.mode("overwrite").parquet(str(self.output_dir / "pairs"))
         members = spark.createDataFrame([(m,) for c in found for m in c.members], "id string")
