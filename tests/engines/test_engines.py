@@ -20,7 +20,8 @@ from tests.engines.conftest import planted_corpus
 def traced(tmp_path_factory, spark_available):
     from copydesk.engines.spark import SparkEngine
 
-    settings = Settings.load()
+    # A budget small enough to bind, so both engines' cut of each query's keys is compared too.
+    settings = Settings.load(candidate_posting_budget=400)
     folder = tmp_path_factory.mktemp("engines")
     docs, planted = planted_corpus(settings)
     with Library.open(folder / "lib.db", settings, embedder=HashingEmbedder()) as library:

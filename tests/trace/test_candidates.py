@@ -18,6 +18,14 @@ def test_rarest_keys_skip_common_ones_and_keep_the_rarest_first(settings):
     assert "y:2021" not in rarest_keys(frequency, cap=50, settings=settings)
 
 
+def test_rarest_keys_stop_when_their_postings_would_pass_the_budget(settings):
+    frequency = {"e:harbor": 1, "n:4120": 2, "w:flood": 40, "w:levee": 45}
+    assert rarest_keys(frequency, cap=50, settings=replace(settings, candidate_posting_budget=43)) == [
+        "e:harbor", "n:4120", "w:flood"]
+    assert rarest_keys(frequency, cap=50, settings=replace(settings, candidate_posting_budget=42)) == [
+        "e:harbor", "n:4120"]
+
+
 def test_scores_add_bands_and_rare_keys_and_rank_best_first(settings):
     frequency = {"e:harbor": 1, "n:4120": 2, "w:flood": 400}
     rarest = rarest_keys(frequency, 50, settings)

@@ -293,7 +293,12 @@ class SparkEngine:
             frequency = keys.groupBy("key").agg(F.count("*").alias("df")).where(F.col("df") <= cap)
             usable = keys.join(frequency, "key")  # common keys dropped: never exploded into pairs
             rank = Window.partitionBy("id").orderBy("df", "key")
-            rarest = usable.withColumn("r", F.row_number().over(rank)).where(F.col("r") <= s.candidate_query_keys).drop("r")
+            spent = F.sum("df").over(rank.rowsBetween(Window.unboundedPreceding, Window.currentRow))
+            rarest = (
+                usable.withColumn("r", F.row_number().over(rank)).withColumn("spent", spent)
+                .where((F.col("r") <= s.candidate_query_keys) & (F.col("spent") <= s.candidate_posting_budget))
+                .drop("r", "spent")
+            )
             holders = usable.select(F.col("id").alias("other"), "key")
             shared = (
                 rarest.join(holders, "key").where(F.col("id") != F.col("other"))

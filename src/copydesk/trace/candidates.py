@@ -30,9 +30,16 @@ def posting_cap(n: int, settings: Settings) -> int:
 
 
 def rarest_keys(frequency: Mapping[str, int], cap: int, settings: Settings) -> list[str]:
-    """The article's keys that are rare enough to look up, rarest first."""
-    usable = {k: df for k, df in frequency.items() if 0 < df <= cap}
-    return sorted(usable, key=lambda k: (usable[k], k))[: settings.candidate_query_keys]
+    """The article's keys that are rare enough to look up, rarest first, until
+    `candidate_query_keys` keys or `candidate_posting_budget` postings are used."""
+    usable = sorted(((df, k) for k, df in frequency.items() if 0 < df <= cap))[: settings.candidate_query_keys]
+    chosen, spent = [], 0
+    for df, key in usable:
+        spent += df
+        if spent > settings.candidate_posting_budget:
+            break
+        chosen.append(key)
+    return chosen
 
 
 def score_candidates(
