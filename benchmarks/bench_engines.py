@@ -57,9 +57,9 @@ def run_one(engine: str, size: int, until: str, folder: Path) -> dict:
     from copydesk.engines.local import LocalEngine
     from copydesk.library import Library
     from copydesk.parquet import export_articles
-    from copydesk.settings import STATIC, Settings
+    from copydesk.settings import FAST, Settings
 
-    settings = Settings.load(embedder=STATIC)
+    settings = Settings.load(**FAST)
     db, parquet = folder / f"lib-{size}.db", folder / f"parquet-{size}"
     if not db.exists():
         library, _, _ = build(size, sentence_pool(), settings, folder)

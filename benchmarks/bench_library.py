@@ -28,7 +28,7 @@ from _common import SHARED_DATA, machine, write_section
 
 from copydesk.ingest import document_from_text
 from copydesk.library import Library
-from copydesk.settings import STATIC, Settings
+from copydesk.settings import FAST, Settings
 
 _NUMBER = re.compile(r"\b\d+\b")
 _NAME = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{2,}")
@@ -150,7 +150,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--trace-size", type=int, default=10_000, help="library to build and trace (0: none)")
     args = parser.parse_args()
-    settings = Settings.load(embedder=STATIC)
+    settings = Settings.load(**FAST)
     pool = sentence_pool()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

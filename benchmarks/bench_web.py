@@ -28,7 +28,7 @@ import httpx
 from _common import machine, write_section
 from bench_library import build, percentile, sentence_pool
 
-from copydesk.settings import STATIC, Settings
+from copydesk.settings import FAST, Settings
 
 LIBRARY_QUERIES = ("/", "/?q=police", "/?q=said+year", "/?page_no=7", "/?q=government&page_no=2", "/?since=2020-01-01")
 
@@ -128,7 +128,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--pairs", type=int, default=40, help="distinct pair pages in the mix")
     args = parser.parse_args()
-    settings = Settings.load(embedder=STATIC)
+    settings = Settings.load(**FAST)
     with tempfile.TemporaryDirectory() as tmp:
         library, built, planted = build(args.articles, sentence_pool(), settings, Path(tmp))
         library.close()

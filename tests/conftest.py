@@ -49,14 +49,17 @@ class TableEmbedder:
 
 @pytest.fixture
 def fake_models(monkeypatch):
-    """Every place the CLI builds an embedder gets the hashing fake instead of a model."""
+    """Every place the CLI builds an embedder gets the hashing fake instead of a model,
+    and the claim check finds names by capitalisation instead of spaCy."""
     import copydesk.batch
     import copydesk.library
     import copydesk.pipeline
+    from copydesk.check.entities import CapitalisedTagger
 
     fake = lambda settings: HashingEmbedder()  # noqa: E731
     for module in (copydesk.pipeline, copydesk.batch, copydesk.library):
         monkeypatch.setattr(module, "make_embedder", fake)
+    monkeypatch.setattr(copydesk.pipeline, "make_tagger", lambda name: CapitalisedTagger())
 
 
 @pytest.fixture

@@ -90,8 +90,8 @@ def test_compare_without_arguments_says_what_it_needs():
     assert result.exit_code == 2 and "needs SOURCE and DERIVED" in result.output
 
 
-def test_fast_flag_selects_the_static_embedder_and_its_calibration(pair, monkeypatch):
-    from copydesk.settings import STATIC, Settings
+def test_fast_flag_selects_the_static_embedder_rule_names_and_their_calibration(pair, monkeypatch):
+    from copydesk.settings import CAPITALISED, STATIC, Settings
 
     chosen = []
 
@@ -103,4 +103,6 @@ def test_fast_flag_selects_the_static_embedder_and_its_calibration(pair, monkeyp
     result = runner.invoke(app, ["compare", str(pair[0]), str(pair[1]), "--json", "--fast"])
     assert result.exit_code == 0, result.output
     assert chosen[0].embedder == STATIC
-    assert json.loads(result.stdout)["settings"]["match_threshold"] == Settings.load(embedder=STATIC).match_threshold
+    saved = json.loads(result.stdout)["settings"]
+    assert saved["match_threshold"] == Settings.load(embedder=STATIC).match_threshold
+    assert saved["entity_tagger"] == CAPITALISED

@@ -27,10 +27,10 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _settings(max_bytes: int | None, fast: bool = False):
-    from copydesk.settings import STATIC, Settings
+    from copydesk.settings import FAST, Settings
 
     overrides = {"max_bytes": max_bytes} if max_bytes else {}
-    return Settings.load(**overrides, **({"embedder": STATIC} if fast else {}))
+    return Settings.load(**overrides, **(FAST if fast else {}))
 
 
 @app.command()
@@ -41,7 +41,7 @@ def compare(
     html_out: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML page here.")] = None,
     batch: Annotated[Optional[Path], typer.Option("--batch", help="JSONL of {id, source, derived} or {id, source_path, derived_path}.")] = None,
     max_bytes: Annotated[Optional[int], typer.Option(help="Largest input accepted, in bytes.")] = None,
-    fast: Annotated[bool, typer.Option("--fast", help="Static embeddings instead of MiniLM: far faster, less exact (see docs/EVALUATION.md).")] = False,
+    fast: Annotated[bool, typer.Option("--fast", help="Static embeddings instead of MiniLM and names by capitalisation instead of spaCy: far faster, less exact (see docs/EVALUATION.md).")] = False,
 ) -> None:
     """Align DERIVED with SOURCE and judge every derived sentence."""
     try:
@@ -213,7 +213,7 @@ def _title_lookup(library):
 
 ArticlesArgument = Annotated[list[str], typer.Argument(help="Article ids in the library, or files not yet added.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/schema.md).")]
-FastOption = Annotated[bool, typer.Option("--fast", help="Confirm candidates with static embeddings (faster, less exact).")]
+FastOption = Annotated[bool, typer.Option("--fast", help="Confirm candidates with static embeddings and rule names (faster, less exact).")]
 
 
 @app.command()

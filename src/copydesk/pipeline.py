@@ -7,6 +7,7 @@ from pathlib import Path
 from copydesk.align.aligner import align
 from copydesk.align.embedder import Embedder, make_embedder
 from copydesk.check import omissions, summarize, verdicts
+from copydesk.check.entities import EntityTagger, make_tagger
 from copydesk.ingest import document_from_text, load_document
 from copydesk.models import CompareResult, Document, SegmentedDocument
 from copydesk.segment import segment
@@ -30,25 +31,32 @@ def compare(
     *,
     settings: Settings | None = None,
     embedder: Embedder | None = None,
+    tagger: EntityTagger | None = None,
 ) -> CompareResult:
     """Align `derived` (a suspected retelling) with `source` and judge each derived sentence."""
     settings = settings or Settings.load()
     embedder = embedder or make_embedder(settings)
     src = segment(as_document(source, settings))
     der = segment(as_document(derived, settings))
-    return compare_segmented(src, der, settings, embedder)
+    return compare_segmented(src, der, settings, embedder, tagger)
 
 
 def compare_segmented(
-    src: SegmentedDocument, der: SegmentedDocument, settings: Settings, embedder: Embedder
+    src: SegmentedDocument,
+    der: SegmentedDocument,
+    settings: Settings,
+    embedder: Embedder,
+    tagger: EntityTagger | None = None,
 ) -> CompareResult:
-    """The compare stages on already segmented articles (the library reuses them)."""
+    """The compare stages on already segmented articles (the library reuses them).
+    `tagger` defaults to the one `settings.entity_tagger` names."""
+    tagger = tagger or make_tagger(settings.entity_tagger)
     alignments = align(der.sentences, src.sentences, embedder, settings)
     return CompareResult(
         source=src,
         derived=der,
         alignments=alignments,
-        verdicts=verdicts(src, der, alignments),
+        verdicts=verdicts(src, der, alignments, tagger),
         omissions=omissions(src, alignments),
         summary=summarize(src, der, alignments, settings.same_story_min_share, settings.same_story_min_sentences),
         settings={**settings.to_dict(), "embedder": embedder.name},

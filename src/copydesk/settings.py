@@ -20,6 +20,11 @@ SETTINGS_VERSION = 2
 MINILM = "all-MiniLM-L6-v2"
 STATIC = "static-minilm-v1"
 EMBEDDERS = (MINILM, STATIC)
+SPACY_NER = "spacy-en_core_web_sm-3.8.0"
+CAPITALISED = "capitalised-words"
+ENTITY_TAGGERS = (SPACY_NER, CAPITALISED)
+# `--fast`: static embeddings and names found by capitalisation, so no model is loaded at all.
+FAST = {"embedder": STATIC, "entity_tagger": CAPITALISED}
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +44,9 @@ def calibrated_values(embedder: str = MINILM) -> dict[str, Any]:
 class Settings:
     # MINILM aligns; STATIC (copydesk --fast) is ~50x faster and less exact.
     embedder: str = MINILM
+    # Who finds the names the claim check compares: spaCy's en_core_web_sm NER (copydesk.check.entities),
+    # or capitalised word runs (no model; what the unit tests use).
+    entity_tagger: str = SPACY_NER
     # A derived sentence is backed by a source sentence when
     # (1 - anchor_weight) * cosine + anchor_weight * anchor_overlap >= match_threshold.
     match_threshold: float = 0.55
@@ -93,6 +101,8 @@ class Settings:
         embedder = overrides.get("embedder", MINILM)
         if embedder not in EMBEDDERS:
             raise ValueError(f"unknown embedder {embedder!r}; choose from {', '.join(EMBEDDERS)}")
+        if overrides.get("entity_tagger", SPACY_NER) not in ENTITY_TAGGERS:
+            raise ValueError(f"unknown entity tagger {overrides['entity_tagger']!r}; choose from {', '.join(ENTITY_TAGGERS)}")
         known = {k: v for k, v in calibrated_values(embedder).items() if k in cls.__dataclass_fields__}
         return replace(cls(**known), **overrides)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from copydesk.align import anchors as anchor_lib
-from copydesk.check.atoms import QUOTE
-from copydesk.check.findings import compare_atoms, sentence_atoms, unsourced_quotes
+from copydesk.check.atoms import QUOTE, Atom
+from copydesk.check.entities import CapitalisedTagger, EntityTagger
+from copydesk.check.findings import SourceView, compare_atoms, sentence_atoms, unsourced_quotes
 from copydesk.models import Alignment, Omission, SegmentedDocument, Sentence, Summary, Verdict
-
 
 
 def sentence_facts(sentence: Sentence) -> tuple[str, ...]:
@@ -19,25 +19,47 @@ def sentence_facts(sentence: Sentence) -> tuple[str, ...]:
     return tuple(dict.fromkeys(anchor_lib.surface_numbers(text))) + quotes + names
 
 
+def _is_fact(atom: Atom) -> bool:
+    """A figure in digits, a year, a quote or a name: what makes an addition a factual claim."""
+    if atom.kind == "number":
+        return any(c.isdigit() for c in atom.text)
+    return atom.kind in ("year", "quote", "name")
+
+
 def verdicts(
-    source: SegmentedDocument, derived: SegmentedDocument, alignments: Sequence[Alignment]
+    source: SegmentedDocument,
+    derived: SegmentedDocument,
+    alignments: Sequence[Alignment],
+    tagger: EntityTagger | None = None,
 ) -> tuple[Verdict, ...]:
-    """supported / distorted (aligned, with findings) / unsupported (no source backs it)."""
+    """supported / distorted (aligned, with findings) / unsupported (no source backs it).
+
+    Names come from `tagger` (capitalised words when None) for the derived
+    sentences and the source sentences they align with; other source
+    sentences are only searched as text, so they are not tagged."""
+    tagger = tagger or CapitalisedTagger()
     backed = {i: a for a in alignments for i in a.derived}
-    src_doc = source.document
-    source_atoms = {s.index: sentence_atoms(s, src_doc) for s in source.sentences}
-    all_source_atoms = [a for atoms in source_atoms.values() for a in atoms]
+    aligned_source = sorted({j for a in alignments for j in a.source})
+    texts = [s.clean for s in derived.sentences] + [source.sentences[j].clean for j in aligned_source]
+    tagged = dict(zip(texts, tagger.tag(texts)))
+    src_doc, der_doc = source.document, derived.document
+    view = SourceView(
+        {s.index: sentence_atoms(s, src_doc, tagged.get(s.clean)) for s in source.sentences},
+        "\n".join(s.clean for s in source.sentences).lower(),
+    )
+    all_source_atoms = [a for atoms in view.atoms.values() for a in atoms]
+    derived_atoms = {s.index: sentence_atoms(s, der_doc, tagged[s.clean]) for s in derived.sentences}
     out = []
     for sentence in derived.sentences:
         alignment = backed.get(sentence.index)
+        d_atoms = derived_atoms[sentence.index]
         if alignment is None:
-            facts = anchor_lib.extract(sentence.clean)
-            factual = bool(facts.numbers or QUOTE.search(sentence.clean) or facts.names)
+            factual = any(_is_fact(a.atom) for a in d_atoms)
             out.append(
                 Verdict(
                     sentence.index,
                     "unsupported",
-                    tuple(unsourced_quotes(sentence, derived.document, all_source_atoms)),
+                    tuple(unsourced_quotes(sentence, d_atoms, all_source_atoms)),
                     addition="factual" if factual else "filler",
                 )
             )
@@ -45,8 +67,8 @@ def verdicts(
         aligned = [source.sentences[j] for j in alignment.source]
         nearby = {j + step for j in alignment.source for step in (-1, 1)} - set(alignment.source)
         neighbours = [source.sentences[j] for j in sorted(nearby) if 0 <= j < len(source.sentences)]
-        group = [derived.sentences[i] for i in alignment.derived]
-        findings = compare_atoms(sentence, derived.document, aligned, neighbours, source_atoms, group)
+        group = [a for i in alignment.derived if i != sentence.index for a in derived_atoms[i]]
+        findings = compare_atoms(sentence, d_atoms, aligned, neighbours, view, group)
         label = "distorted" if findings else "supported"
         out.append(Verdict(sentence.index, label, tuple(findings), best_score=alignment.score))
     return tuple(out)

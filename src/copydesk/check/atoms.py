@@ -1,17 +1,20 @@
 """Fact atoms: the checkable parts of a sentence, each with its span.
 
-Rules, not a parser: numbers with their bounds, years and relative dates,
-quantifiers, hedges, negation, comparisons, quotes, attributions and names.
+Rules for numbers with their bounds, years and relative dates, quantifiers,
+hedges, negation, comparisons, quotes and attributions; names come from an
+entity tagger (spaCy's NER, or capitalised words when none is given).
 Spans are offsets into the sentence's clean text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from copydesk.align.anchors import NUMBER_WORDS, number_key, surface_names
+from copydesk.align.anchors import NUMBER_WORDS, number_key
+from copydesk.check.entities import CapitalisedTagger, Entity, entity_key
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class Atom:
     text: str
     value: str  # normalised value to compare ("4120", "2021", "all", "unconfirmed", ...)
     bound: str = "exact"  # numbers: exact, about, at_least, at_most, over, under
+    label: str = ""  # names: the entity label (PERSON, GPE, ORG, ... or NAME from the rule tagger)
 
 
 def _span_atoms(kind: str, pattern: re.Pattern[str], text: str, value) -> list[Atom]:
@@ -107,8 +111,8 @@ def _bound(word: str | None) -> str:
     return next(name for name, pattern in _BOUNDS if re.fullmatch(pattern, word))
 
 
-def extract_atoms(text: str, published: date | None = None) -> list[Atom]:
-    """Every atom in one sentence's clean text."""
+def extract_atoms(text: str, published: date | None = None, entities: Sequence[Entity] | None = None) -> list[Atom]:
+    """Every atom in one sentence's clean text; `entities` are its names as tagged."""
     atoms: list[Atom] = []
     years = {m.start() for m in _YEAR.finditer(text)}
     for m in _QUANTITY.finditer(text):
@@ -134,12 +138,9 @@ def extract_atoms(text: str, published: date | None = None) -> list[Atom]:
     atoms += _span_atoms("quote", QUOTE, text, lambda m: _quote_key(m.group(1) or m.group(2)))
     atoms += _span_atoms("attribution", _ATTRIBUTION, text, lambda m: m.group().lower())
     atoms += _span_atoms("vague", _VAGUE, text, lambda m: m.group().lower())
-    pos = 0
-    for name in surface_names(text):
-        start = text.find(name, pos)
-        if start >= 0:
-            atoms.append(Atom("name", start, start + len(name), name, name.lower()))
-            pos = start + len(name)
+    if entities is None:
+        entities = CapitalisedTagger().tag([text])[0]
+    atoms += [Atom("name", e.start, e.end, e.text, entity_key(e.text), label=e.label) for e in entities if entity_key(e.text)]
     return sorted(atoms, key=lambda a: (a.start, a.end))
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from copydesk.align.anchors import surface_names
 from copydesk.check.atoms import REPORTING_VERBS
+from copydesk.check.findings import CALENDAR
 
 KINDS = (
     "number_changed", "time_scope_changed", "entity_changed", "entity_generalized", "quote_altered",
@@ -65,7 +66,9 @@ def _entity(sentence: str, article: str) -> str | None:
 
 
 def _generalize(sentence: str, article: str) -> str | None:
-    m = re.search(r"\b(in|at|near|from)\s+((?:the\s+)?[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+)*)", sentence)
+    """A place made vague: "in Leeds" -> "in several regions" ("in March" is a date, not a place)."""
+    places = re.finditer(r"\b(in|at|near|from)\s+((?:the\s+)?[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+)*)", sentence)
+    m = next((p for p in places if not CALENDAR.fullmatch(p.group(2))), None)
     if not m:
         return None
     return sentence[: m.start(2)] + "several regions" + sentence[m.end(2) :]

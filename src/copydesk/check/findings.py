@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from copydesk.check.atoms import Atom, extract_atoms, parse_date
+from copydesk.check.entities import Entity
 from copydesk.models import Document, Finding, Sentence
 
 SEVERITY = {
@@ -32,7 +33,7 @@ def most_severe(kinds: dict[str, int]) -> str | None:
 
 
 _WORD = re.compile(r"[a-z0-9']+")
-_CALENDAR = re.compile(
+CALENDAR = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
@@ -52,8 +53,21 @@ class Located:
         return self.document.to_text_span(base + self.atom.start, base + self.atom.end)
 
 
-def sentence_atoms(sentence: Sentence, document: Document) -> list[Located]:
-    return [Located(a, sentence, document) for a in extract_atoms(sentence.clean, parse_date(document.published))]
+def sentence_atoms(sentence: Sentence, document: Document, entities: Sequence[Entity] | None = None) -> list[Located]:
+    atoms = extract_atoms(sentence.clean, parse_date(document.published), entities)
+    return [Located(a, sentence, document) for a in atoms]
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """What a derived sentence is checked against: the atoms of every source
+    sentence, and the source's text, where a name is looked up as written."""
+
+    atoms: Mapping[int, list[Located]]
+    text: str  # lowercased story text
+
+    def names(self, value: str) -> bool:
+        return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", self.text) is not None
 
 
 def _of(atoms: Sequence[Located], *kinds: str) -> list[Located]:
@@ -84,20 +98,19 @@ class FindingBuilder:
 
 def compare_atoms(
     derived: Sentence,
-    derived_doc: Document,
+    d_atoms: Sequence[Located],
     sources: Sequence[Sentence],
     neighbours: Sequence[Sentence],
-    source_atoms: Mapping[int, list[Located]],
-    group: Sequence[Sentence] = (),
+    source: SourceView,
+    group_atoms: Sequence[Located] = (),
 ) -> list[Finding]:
-    """Findings for one aligned derived sentence.
+    """Findings for one aligned derived sentence, given its atoms `d_atoms`.
 
-    `source_atoms` maps each source sentence index to its atoms (computed once
-    per comparison); `group` holds the derived sentences aligned with it."""
-    d_atoms = sentence_atoms(derived, derived_doc)
-    s_atoms = [a for s in sources for a in source_atoms[s.index]]
-    near = s_atoms + [a for s in neighbours for a in source_atoms[s.index]]
-    all_source_atoms = [a for atoms in source_atoms.values() for a in atoms]
+    `source` holds the atoms of every source sentence (computed once per
+    comparison); `group_atoms` those of the derived sentences aligned with it."""
+    s_atoms = [a for s in sources for a in source.atoms[s.index]]
+    near = s_atoms + [a for s in neighbours for a in source.atoms[s.index]]
+    all_source_atoms = [a for atoms in source.atoms.values() for a in atoms]
     out = FindingBuilder()
     # Quotes and speakers first: the names and numbers inside a changed quote,
     # and a shifted speaker's name, are then not reported a second time.
@@ -107,9 +120,8 @@ def compare_atoms(
     _numbers(checked, s_atoms, near, all_source_atoms, out, derived)
     _times(checked, s_atoms, near, out, derived)
     if not _is_headline(derived):
-        _entities(checked, s_atoms, all_source_atoms, out, derived)
-    group_atoms = d_atoms + [a for g in group if g is not derived for a in sentence_atoms(g, derived_doc)]
-    _classes(d_atoms, s_atoms, group_atoms, out, derived)
+        _entities(checked, s_atoms, source, out, derived)
+    _classes(d_atoms, s_atoms, [*d_atoms, *group_atoms], out, derived)
     return out.findings
 
 
@@ -150,14 +162,15 @@ def _name_tokens(atoms) -> set[str]:
     return {t for a in _of(atoms, "name") for t in a.atom.value.split()}
 
 
-def _entities(d_atoms, s_atoms, everywhere, out: FindingBuilder, derived: Sentence) -> None:
-    known = _name_tokens(everywhere)
+def _entities(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived: Sentence) -> None:
     source_names = _of(s_atoms, "name")
     derived_tokens = _name_tokens(d_atoms)
     for d in _of(d_atoms, "name"):
-        if set(d.atom.value.split()) & known:
-            continue
+        if source.names(d.atom.value):
+            continue  # named somewhere in the source, as written ("Okafor" for "Grace Okafor" too)
         missing = [s for s in source_names if not set(s.atom.value.split()) & derived_tokens]
+        # The replaced name is likeliest one of the same kind (a city for a city).
+        missing.sort(key=lambda s: s.atom.label != d.atom.label)
         counterpart = missing[0] if missing else None
         explanation = (f"the source names {counterpart.atom.text}; here {d.atom.text}" if counterpart
                        else f"{d.atom.text} is not named in the source")
@@ -171,10 +184,10 @@ def _entities(d_atoms, s_atoms, everywhere, out: FindingBuilder, derived: Senten
         out.add("entity_generalized", vague[0], dropped[0], f"the source names {names}; here “{vague[0].atom.text}”", derived)
 
 
-def unsourced_quotes(derived: Sentence, derived_doc: Document, all_source_atoms: Sequence[Located]) -> list[Finding]:
+def unsourced_quotes(derived: Sentence, d_atoms: Sequence[Located], all_source_atoms: Sequence[Located]) -> list[Finding]:
     """quote_fabricated findings for a sentence no source sentence backs."""
     out = FindingBuilder()
-    _quotes(sentence_atoms(derived, derived_doc), [], all_source_atoms, out, derived)
+    _quotes(d_atoms, [], all_source_atoms, out, derived)
     return [f for f in out.findings if f.kind == "quote_fabricated"]
 
 
@@ -228,7 +241,7 @@ def _speakers(d_atoms, s_atoms, out: FindingBuilder, derived: Sentence, sources:
 def _speaker(atoms: Sequence[Located]) -> Located | None:
     """The name closest to a reporting verb ("Berg said", "according to Okafor")."""
     verbs = _of(atoms, "attribution")
-    names = [n for n in _of(atoms, "name") if not _CALENDAR.search(n.atom.text)]
+    names = [n for n in _of(atoms, "name") if not CALENDAR.search(n.atom.text)]
     if not verbs or not names:
         return None
     return min(names, key=lambda n: min(abs(n.atom.start - v.atom.end) if n.atom.start >= v.atom.end

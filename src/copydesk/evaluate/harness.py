@@ -12,7 +12,7 @@ from typing import Any
 from copydesk.align.embedder import Embedder, make_embedder
 from copydesk.check.corrupt import KINDS
 from copydesk.evaluate import alignment, claims, corruptions, datasets, peers, tracing
-from copydesk.settings import STATIC, Settings, calibration
+from copydesk.settings import FAST, Settings, calibration
 
 # Published figures on the same data, cited in the report.
 MRPC_PEERS = [
@@ -41,7 +41,7 @@ def evaluate_alignment(data_dir: Path, embedder: Embedder, settings: Settings, c
     """Figures for the default embedder, and under "fast" for the static one (`--fast`)."""
     started = time.time()
     figures = _alignment_figures(data_dir, embedder, settings)
-    fast = Settings.load(embedder=STATIC)
+    fast = Settings.load(**FAST)
     figures["fast"] = {**_alignment_figures(data_dir, make_embedder(fast), fast), "settings": fast.to_dict()}
     figures["seconds"] = round(time.time() - started, 1)
     return figures
@@ -83,7 +83,7 @@ def evaluate_tracing(data_dir: Path, embedder: Embedder, settings: Settings, ci:
     "fast_subset" (CI): the first CI_TRACING_QUERIES summaries, confirmed with static embeddings;
     "default" (make eval only): every summary, confirmed with the configured embedder."""
     started = time.time()
-    fast = Settings.load(embedder=STATIC)
+    fast = Settings.load(**FAST)
     figures: dict[str, Any] = {
         "fast_subset": tracing.evaluate_tracing(data_dir, make_embedder(fast), fast, CI_TRACING_QUERIES)
     }

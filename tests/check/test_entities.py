@@ -1,0 +1,106 @@
+"""Names for the claim check: the tagger interface, its rule fake, and how names are compared."""
+
+import pytest
+
+from copydesk.check import verdicts
+from copydesk.check.entities import CapitalisedTagger, Entity, entity_key, make_tagger
+from copydesk.ingest import document_from_text
+from copydesk.models import Alignment
+from copydesk.segment import segment
+from copydesk.settings import CAPITALISED, SPACY_NER, Settings
+
+
+class TableTagger:
+    """A fake tagger that knows a few names and their labels."""
+
+    name = "table-fake"
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+        self.calls: list[list[str]] = []
+
+    def tag(self, texts):
+        self.calls.append(list(texts))
+        out = []
+        for text in texts:
+            out.append([Entity(text.index(n), text.index(n) + len(n), n, label) for n, label in self.names.items() if n in text])
+        return out
+
+
+def judge(source: str, derived: str, tagger):
+    src, der = segment(document_from_text(source)), segment(document_from_text(derived))
+    alignments = tuple(Alignment((i,), (i,), 0.9, 0.9) for i in range(min(len(src.sentences), len(der.sentences))))
+    return [f for v in verdicts(src, der, alignments, tagger) for f in v.findings], src.document, der.document
+
+
+def test_entity_key_drops_articles_possessives_and_punctuation():
+    assert entity_key("The Harbor Institute’s") == "harbor institute"
+    assert entity_key("“Okafor's”") == "okafor"
+    assert entity_key("Leeds") == "leeds"
+
+
+def test_capitalised_tagger_skips_a_lone_sentence_start():
+    [entities] = CapitalisedTagger().tag(["Officials in Leeds met Grace Okafor."])
+    assert [(e.text, e.label) for e in entities] == [("Leeds", "NAME"), ("Grace Okafor", "NAME")]
+
+
+def test_a_name_found_anywhere_in_the_source_text_is_no_finding():
+    tagger = TableTagger({"Okafor": "PERSON", "Grace Okafor": "PERSON", "Leeds": "GPE"})
+    findings, _, _ = judge(
+        "Grace Okafor spoke in Leeds.\nThe council met on Monday.", "The council met Okafor on Monday.", tagger
+    )
+    assert findings == []
+
+
+def test_names_are_matched_as_whole_words_not_inside_others():
+    tagger = TableTagger({"Ann": "PERSON"})
+    findings, _, der = judge("Officials announced the plan.", "Officials and Ann announced the plan.", tagger)
+    assert [f.kind for f in findings] == ["entity_changed"]
+    assert der.text[slice(*findings[0].derived_span)] == "Ann"
+
+
+def test_the_replaced_name_is_looked_for_among_names_of_the_same_label():
+    tagger = TableTagger({"Grace Okafor": "PERSON", "Velmora": "GPE", "Ostrand": "GPE"})
+    findings, src, der = judge(
+        "Grace Okafor opened the school in Velmora.", "Grace Okafor opened the school in Ostrand.", tagger
+    )
+    [f] = findings
+    assert (f.kind, der.text[slice(*f.derived_span)], src.text[slice(*f.source_span)]) == ("entity_changed", "Ostrand", "Velmora")
+    # Only derived sentences and the source sentences they align with are tagged.
+    assert sorted(t for call in tagger.calls for t in call) == sorted(
+        ["Grace Okafor opened the school in Velmora.", "Grace Okafor opened the school in Ostrand."]
+    )
+
+
+def test_an_unaligned_sentence_with_a_tagged_name_is_a_factual_addition():
+    src = segment(document_from_text("The council met on Monday."))
+    der = segment(document_from_text("The council met on Monday.\nThe mood in the region was tense for the harbour crews."))
+    alignment = (Alignment((0,), (0,), 0.9, 0.9),)
+    plain = verdicts(src, der, alignment, TableTagger({}))
+    named = verdicts(src, der, alignment, TableTagger({"harbour crews": "ORG"}))
+    assert (plain[1].addition, named[1].addition) == ("filler", "factual")
+
+
+def test_unknown_tagger_names_are_refused():
+    with pytest.raises(ValueError, match="unknown entity tagger"):
+        Settings.load(entity_tagger="nope")
+    with pytest.raises(ValueError, match="unknown entity tagger"):
+        make_tagger("nope")
+    assert make_tagger(CAPITALISED) is make_tagger(CAPITALISED)
+
+
+@pytest.mark.model
+def test_spacy_tags_people_places_and_organisations_and_finds_a_swapped_city():
+    tagger = make_tagger(SPACY_NER)
+    [entities] = tagger.tag(["Grace Okafor told the Harbor Institute in Manchester that costs rose."])
+    labels = {e.text: e.label for e in entities}
+    assert labels.get("Grace Okafor") == "PERSON"
+    assert labels.get("Manchester") == "GPE"
+    assert any("Harbor Institute" in t and lab == "ORG" for t, lab in labels.items())
+    findings, src, der = judge(
+        "Grace Okafor said insurers in Manchester paid the claims on Monday.",
+        "Grace Okafor said insurers in Liverpool paid the claims on Monday.",
+        tagger,
+    )
+    [f] = findings
+    assert (f.kind, der.text[slice(*f.derived_span)], src.text[slice(*f.source_span)]) == ("entity_changed", "Liverpool", "Manchester")
