@@ -96,3 +96,28 @@ def test_word_overlap_counts_majority_marked_words():
     counts = word_overlap(text, [(0, 9)], annotators)
     assert counts == {"tp": 1, "fp": 1, "tn": 5}  # "mayor" right, "the" a false flag
     assert word_overlap(text, [], annotators)["fn"] == 1
+
+
+def test_taggers_markdown_has_a_row_per_tagger_and_the_dev_set_sizes():
+    from copydesk.evaluate.harness import taggers_markdown
+    from copydesk.settings import CAPITALISED, SPACY_NER
+
+    figures = {"n": {"bump": 449, "frank_xsum": 224}, SPACY_NER: {"bump": 0.535, "frank_xsum": 0.615},
+               CAPITALISED: {"bump": 0.532, "frank_xsum": 0.544}}
+    text = "\n".join(taggers_markdown(figures))
+    assert "BUMP (Ma et al. 2023), dev (449)" in text and "FRANK XSum, dev (224)" in text
+    assert f"| `{SPACY_NER}` | 53.5 | 61.5 |" in text and f"| `{CAPITALISED}` | 53.2 | 54.4 |" in text
+
+
+def test_ci_runs_leave_the_tagger_comparison_out(monkeypatch, tmp_path):
+    from copydesk.evaluate import harness
+
+    ran = []
+    for name in harness.EVALUATORS:
+        monkeypatch.setitem(harness.EVALUATORS, name, lambda *a, name=name, **k: ran.append(name) or {})
+    monkeypatch.setattr(harness, "make_embedder", lambda settings: None)
+    harness.run(tmp_path, ci=True)
+    assert ran == list(harness.CI_EVALUATORS)
+    ran.clear()
+    harness.run(tmp_path)
+    assert "taggers" in ran
