@@ -72,6 +72,17 @@ def test_the_replaced_name_is_looked_for_among_names_of_the_same_label():
     )
 
 
+def test_a_speaker_the_tagger_missed_is_taken_from_the_capitalised_run_beside_the_verb():
+    tagger = TableTagger({})  # a tagger that finds no names at all
+    findings, src, der = judge(
+        "Tomas Berg said insurers must publish their flood maps.", "Anja Lind said insurers must publish their flood maps.", tagger
+    )
+    [f] = findings
+    assert (f.kind, der.text[slice(*f.derived_span)], src.text[slice(*f.source_span)]) == ("attribution_shifted", "Anja Lind", "Tomas Berg")
+    # Away from a reporting verb, a capitalised run is not a name unless the tagger says so.
+    assert judge("Insurers in Leeds must publish maps.", "Insurers in Hull must publish maps.", tagger)[0] == []
+
+
 def test_an_unaligned_sentence_with_a_tagged_name_is_a_factual_addition():
     src = segment(document_from_text("The council met on Monday."))
     der = segment(document_from_text("The council met on Monday.\nThe mood in the region was tense for the harbour crews."))

@@ -62,6 +62,13 @@ class CapitalisedTagger:
         return out
 
 
+def _without_possessive(text: str, start: int, end: int, label: str) -> Entity:
+    """spaCy's span of "Rockwell's" includes the 's; the name is "Rockwell"."""
+    if text[end - 2 : end] in ("'s", "’s"):
+        end -= 2
+    return Entity(start, end, text[start:end], label)
+
+
 class SpacyTagger:
     """en_core_web_sm's NER, loaded on first use, with a cache of tagged sentences."""
 
@@ -90,9 +97,7 @@ class SpacyTagger:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
             if missing:
                 for text, doc in zip(missing, self._model().pipe(missing, batch_size=64)):
-                    self._cache[text] = [
-                        Entity(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents if e.label_ in NAME_LABELS
-                    ]
+                    self._cache[text] = [_without_possessive(text, e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in NAME_LABELS]
             out = []
             for text in texts:
                 out.append(self._cache[text])

@@ -121,7 +121,7 @@ def compare_atoms(
     _times(checked, s_atoms, near, out, derived)
     if not _is_headline(derived):
         _entities(checked, s_atoms, source, out, derived)
-    _classes(d_atoms, s_atoms, [*d_atoms, *group_atoms], out, derived)
+    _classes(d_atoms, s_atoms, [*d_atoms, *group_atoms], out, derived, sources)
     return out.findings
 
 
@@ -248,7 +248,7 @@ def _speaker(atoms: Sequence[Located]) -> Located | None:
                                          else abs(v.atom.start - n.atom.end) for v in verbs))
 
 
-def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Sentence) -> None:
+def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Sentence, sources: Sequence[Sentence]) -> None:
     """Quantifier, hedge, comparison and negation changes.
 
     A value the derived sentence lacks may sit in the other half of a split
@@ -257,7 +257,7 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     """
     hedges_d, hedges_s = _of(d_atoms, "hedge"), _of(s_atoms, "hedge")
     derived_words = _content(derived.clean)
-    source_words = {w for a in s_atoms for w in _content(a.sentence.clean)}
+    source_words = {w for s in sources for w in _content(s.clean)}
     near_copy = len(derived_words & source_words) >= 0.8 * max(1, len(derived_words))
 
     def own(atoms, kind, covering):
@@ -294,13 +294,9 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     same_words = derived_words & source_words
     if (
         len(neg_d) % 2 != len(neg_s) % 2
-        and len(sources_of(s_atoms)) == 1
+        and len(sources) == 1
         and len(same_words) >= 0.6 * max(1, len(derived_words))
     ):
         d = neg_d[0] if neg_d else None
         s = neg_s[0] if neg_s else None
         out.add("negation_flipped", d, s, "negated in one text and not in the other", derived)
-
-
-def sources_of(atoms: Sequence[Located]) -> set[int]:
-    return {id(a.sentence) for a in atoms}
