@@ -1,6 +1,6 @@
 """Local engine against the Spark engine (`local[2]`): time per stage and peak memory.
 
-    python benchmarks/bench_engines.py [--sizes 2000 10000] [--candidates-only 100000] [--engines local spark]
+    python benchmarks/bench_engines.py [--sizes 2000 10000] [--candidates-only 100000] [--engines local spark] [--folder DIR]
 
 Each (engine, size) runs in its own process so peak memory is its own; memory is the
 whole process tree (for Spark: the driver, the JVM and its Python workers), sampled
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -67,11 +68,15 @@ def run_one(engine: str, size: int, until: str, folder: Path) -> dict:
         library.close()
     if engine == "local":
         with Library.open(db, settings) as library:
+            with library.store.db:  # a reused library must not answer from relations cached by an earlier run
+                library.store.db.execute("DELETE FROM relations")
             run = LocalEngine(library, until=until).trace()
     else:
         from copydesk.engines.spark import SparkEngine
 
-        run = SparkEngine(parquet, folder / f"spark-{size}-{until}", settings, master="local[2]", partitions=8, until=until).trace()
+        output = folder / f"spark-{size}-{until}"
+        shutil.rmtree(output, ignore_errors=True)  # no checkpoints from an earlier run: every stage is timed
+        run = SparkEngine(parquet, output, settings, master="local[2]", partitions=8, until=until).trace()
     return {"stages": {s.stage: s.seconds for s in run.stages}, "candidate_pairs": run.candidate_pairs,
             "confirmed": run.confirmed_pairs, "clusters": len(run.clusters)}
 
@@ -113,6 +118,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[2_000, 10_000])
     parser.add_argument("--candidates-only", type=int, nargs="*", default=[], help="sizes to run the index stages alone")
     parser.add_argument("--engines", nargs="*", default=["local", "spark"], choices=["local", "spark"])
+    parser.add_argument("--folder", type=Path, help="keep the built libraries here and reuse them (default: a temporary folder)")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -122,10 +128,12 @@ def main() -> None:
     rows = [row for row in _previous_rows() if (row["articles"], row["until"]) not in
             {(n, "stories") for n in args.sizes} | {(n, "candidates") for n in args.candidates_only}]
     with tempfile.TemporaryDirectory() as tmp:
+        folder = args.folder or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         plan = [(n, "stories") for n in args.sizes] + [(n, "candidates") for n in args.candidates_only]
         for size, until in plan:
             for engine in args.engines:
-                row = measure(engine, size, until, Path(tmp))
+                row = measure(engine, size, until, folder)
                 rows.append(row)
                 print(json.dumps(row), flush=True)
     rows.sort(key=lambda r: (r["until"] == "candidates", r["articles"], r["engine"]))

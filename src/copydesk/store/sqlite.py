@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -197,15 +197,14 @@ class SQLiteStore:
         return out
 
     def key_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
+        out: dict[str, list[str]] = defaultdict(list)
         for key, df in self.key_frequency(keys).items():
             if not 0 < df <= cap:
                 continue  # too common to say two articles share a story
-            for (article_id,) in self.db.execute(
-                "SELECT a.id FROM fingerprint f JOIN articles a ON a.n = f.article WHERE f.key = ?", (key,)
-            ):
-                out.setdefault(article_id, []).append(key)
-        return out
+            rows = self.db.execute("SELECT a.id FROM fingerprint f JOIN articles a ON a.n = f.article WHERE f.key = ?", (key,))
+            for (article_id,) in rows.fetchall():
+                out[article_id].append(key)
+        return dict(out)
 
     def search(
         self, words: str, site: str | None, since: str | None, until: str | None, limit: int, offset: int

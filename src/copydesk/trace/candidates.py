@@ -70,7 +70,10 @@ def score_candidates(
     position = {k: i for i, k in enumerate(rarest)}
     idf = {k: log(1 + n / frequency[k]) for k in rarest}
     mass = sum(idf.values())
+    floor = settings.candidate_min_key_share * mass - 1e-9
     for article_id in sorted(shared_keys):
+        if sum(idf.get(k, 0.0) for k in shared_keys[article_id]) < floor:
+            continue  # most holders share one or two keys: skip them before sorting (the slow part)
         held = sorted((k for k in shared_keys[article_id] if k in position), key=position.__getitem__)
         share = sum(idf[k] for k in held) / mass if mass else 0.0
         if share >= settings.candidate_min_key_share:
