@@ -361,7 +361,7 @@ def claims_markdown(c: dict[str, Any]) -> list[str]:
             "",
             "| system | BUMP | FRANK CNN/DM | FRANK XSum |",
             "|---|---|---|---|",
-            "| **copydesk** (rules over aligned sentences, CPU, names the changed fact) | "
+            "| **copydesk** (spaCy names and rules over aligned sentences, CPU, names the changed fact) | "
             + " | ".join(f"**{_pct(c[k]['balanced_accuracy'])}**" if k in c else "" for k in ("bump", "frank_cnndm", "frank_xsum"))
             + " |",
         ]
@@ -387,7 +387,10 @@ def claims_markdown(c: dict[str, Any]) -> list[str]:
             f" sentences of 8+ words of the first {k['articles']} BUMP test-half articles); each variant and each untouched",
             "sentence is checked against its article. Recall: the variant got a finding of its kind. Precision: texts",
             "with a finding of that kind that really are that kind. Kinds overlap: replacing a speaker's name is generated",
-            "as `entity_changed` but often reported as `attribution_shifted`.",
+            "as `entity_changed` but often reported as `attribution_shifted`. The generator finds names and places by",
+            "capitalisation, the check by spaCy's NER: a place or speaker the small model does not tag (\"Ealing\",",
+            "\"Pep Guardiola\" in some sentences) is missed, which costs `entity_generalized` and `attribution_shifted`",
+            "recall here; on people's labels spaCy is better (see the tagger comparison below).",
             "",
             "| kind | variants | recall | precision | flagged at all |",
             "|---|---|---|---|---|",
