@@ -115,3 +115,18 @@ def test_spacy_tags_people_places_and_organisations_and_finds_a_swapped_city():
     )
     [f] = findings
     assert (f.kind, der.text[slice(*f.derived_span)], src.text[slice(*f.source_span)]) == ("entity_changed", "Liverpool", "Manchester")
+
+
+@pytest.mark.model
+def test_loading_spacy_leaves_torch_unimported_and_importable():
+    """thinc would import torch (seconds of a cold compare) though NER never uses it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom copydesk.check.entities import SpacyTagger\n"
+        "assert SpacyTagger().tag(['Grace Okafor went to Leeds.'])[0]\n"
+        "assert 'torch' not in sys.modules\nimport torch\nprint('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "ok", out.stderr

