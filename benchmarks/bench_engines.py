@@ -159,6 +159,11 @@ def main() -> None:
             f"| {label} | {r['engine']} | {cell('signals')} | {cell('candidates')} | {cell('relations')} | {cell('stories')}"
             f" | {r['wall_s']} s | {r['peak_mb']:,} MB | {r['candidate_pairs']:,} | {r['confirmed']:,} | {r['clusters']:,} |"
         )
+    notes = {}
+    for r in rows:
+        if r.get("note"):
+            notes.setdefault(r["note"], []).append(f"{r['articles']:,} {r['engine']}")
+    lines += [""] + [f"- {', '.join(which)}: {note}." for note, which in notes.items()]
     write_section("engines", "\n".join(lines))
 
 
