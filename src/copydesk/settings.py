@@ -42,7 +42,7 @@ def calibrated_values(embedder: str = MINILM) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Settings:
-    # MINILM aligns; STATIC (copydesk --fast) is ~50x faster and less exact.
+    # MINILM aligns; STATIC (part of copydesk --fast, see FAST) is ~50x faster and less exact.
     embedder: str = MINILM
     # Who finds the names the claim check compares: spaCy's en_core_web_sm NER (copydesk.check.entities),
     # or capitalised word runs (no model; what the unit tests use).

@@ -138,13 +138,13 @@ def extract_atoms(text: str, published: date | None = None, entities: Sequence[E
     atoms += _span_atoms("quote", QUOTE, text, lambda m: _quote_key(m.group(1) or m.group(2)))
     atoms += _span_atoms("attribution", _ATTRIBUTION, text, lambda m: m.group().lower())
     atoms += _span_atoms("vague", _VAGUE, text, lambda m: m.group().lower())
-    runs = CapitalisedTagger().tag([text])[0]
+    verbs = [a for a in atoms if a.kind == "attribution"]
     if entities is None:
-        entities = runs
-    else:
+        entities = CapitalisedTagger().tag([text])[0]
+    elif verbs:
         # A tagger misses some speakers ("Pep Guardiola says"); a capitalised run right next to a
         # reporting verb is taken as the speaker's name.
-        verbs = [a for a in atoms if a.kind == "attribution"]
+        runs = CapitalisedTagger().tag([text])[0]
         entities = [*entities, *(r for r in runs if _next_to(r, verbs, text) and not any(e.start < r.end and r.start < e.end for e in entities))]
     atoms += [Atom("name", e.start, e.end, e.text, entity_key(e.text), label=e.label) for e in entities if entity_key(e.text)]
     return sorted(atoms, key=lambda a: (a.start, a.end))
