@@ -62,7 +62,7 @@ def test_tracing_markdown_states_split_baseline_and_worst_cases():
 
     figures = {"queries": 5, "minhash_only_top1": 20.0, "candidate_recall_at_1": 80.0, "candidate_recall_at_5": 100.0,
                "candidate_recall_at_10": 100.0, "source_recall_at_1": 60.0, "source_recall_at_5": 80.0,
-               "direction_decided": 100.0, "direction_accuracy": 100.0}
+               "source_recall_at_5_interval": [37.6, 96.4], "direction_decided": 100.0, "direction_accuracy": 100.0}
     run = {"articles": 9, "all": figures, "paraphrased": {**figures, "queries": 3}, "relation_pairs": 8,
            "relation_accuracy": 75.0, "relation_recall": {k: 50.0 for k in ("verbatim_copy", "light_edit", "paraphrase", "unrelated")},
            "relation_precision": {k: 50.0 for k in ("verbatim_copy", "light_edit", "paraphrase", "unrelated")},
@@ -72,7 +72,17 @@ def test_tracing_markdown_states_split_baseline_and_worst_cases():
     text = "\n".join(tracing_markdown({"fast_subset": run}))
     assert "test half" in text and "MinHash-only" in text
     assert "A lost summary" in text and "paraphrase->same_event 1" in text
-    assert "| 20.0 |" in text and "**60.0 / 80.0**" in text and "25.0% of 4" in text
+    assert "| 20.0 |" in text and "**60.0 / 80.0** | 37.6–96.4 |" in text and "25.0% of 4" in text
+
+
+def test_wilson_interval_brackets_the_rate_and_narrows_with_more_queries():
+    from copydesk.evaluate.tracing import wilson_interval
+
+    assert wilson_interval(4, 5) == (37.6, 96.4)  # the textbook value for 4 of 5
+    low, high = wilson_interval(203, 215)
+    assert low < 100 * 203 / 215 < high and high - low < 7
+    assert wilson_interval(2030, 2150)[1] - wilson_interval(2030, 2150)[0] < (high - low) / 3
+    assert wilson_interval(5, 5)[1] == 100.0 and wilson_interval(0, 0) == (0.0, 0.0)
 
 
 def test_eval_command_names_what_is_missing(tmp_path):

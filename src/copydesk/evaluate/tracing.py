@@ -104,6 +104,17 @@ def _rate(hits: int, total: int) -> float:
     return round(100 * hits / total, 1) if total else 0.0
 
 
+def wilson_interval(hits: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of a rate, in percent: a few hundred queries
+    leave a recall uncertain by a few points either way."""
+    if not total:
+        return (0.0, 0.0)
+    p = hits / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * ((p * (1 - p) + z * z / (4 * total)) / total) ** 0.5 / (1 + z * z / total)
+    return (round(100 * max(0.0, centre - half), 1), round(100 * min(1.0, centre + half), 1))
+
+
 def _retrieval(library: Library, articles, summaries, queried, settings, progress) -> dict[str, Any]:
     stored_ids = library.store.article_ids()
     signatures = np.stack([library.store.signals(i).minhash for i in stored_ids])
@@ -138,6 +149,7 @@ def _retrieval(library: Library, articles, summaries, queried, settings, progres
     def figures(part: list[dict]) -> dict[str, Any]:
         found = [r for r in part if r["rank"] == 0]
         decided = [r for r in found if r["direction_known"]]
+        top5 = sum(r["rank"] is not None and r["rank"] < 5 for r in part)
         return {
             "queries": len(part),
             "minhash_only_top1": _rate(sum(r["minhash_top1"] for r in part), len(part)),
@@ -146,6 +158,7 @@ def _retrieval(library: Library, articles, summaries, queried, settings, progres
                 for d in (1, 5, 10)
             },
             **{f"source_recall_at_{d}": _rate(sum(r["rank"] is not None and r["rank"] < d for r in part), len(part)) for d in (1, 5)},
+            "source_recall_at_5_interval": wilson_interval(top5, len(part)),
             "direction_decided": _rate(len(decided), len(found)),
             "direction_accuracy": _rate(sum(r["direction_right"] for r in decided), len(decided)),
         }
