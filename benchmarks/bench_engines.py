@@ -63,9 +63,10 @@ def run_one(engine: str, size: int, until: str, folder: Path) -> dict:
     settings = Settings.load(**FAST)
     db, parquet = folder / f"lib-{size}.db", folder / f"parquet-{size}"
     if not db.exists():
-        library, _, _ = build(size, sentence_pool(), settings, folder)
-        export_articles(library, parquet)
-        library.close()
+        build(size, sentence_pool(), settings, folder)[0].close()
+    if not parquet.exists():  # a kept folder may hold a library built elsewhere, not yet exported
+        with Library.open(db, settings) as library:
+            export_articles(library, parquet)
     if engine == "local":
         with Library.open(db, settings) as library:
             with library.store.db:  # a reused library must not answer from relations cached by an earlier run
