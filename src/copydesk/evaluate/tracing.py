@@ -9,8 +9,9 @@ are not available here: see ../shared/data/README.md), so:
 - relations use planted pairs built from the same real articles at run time:
   verbatim copies (boilerplate added), light edits (a few words swapped, a
   sentence dropped), retellings (the human summary) and unrelated articles.
-Only the candidate cut-off was fit, on the dev half of the articles
-(scripts/calibrate_tracing.py); every query and planted pair here comes from the test half.
+Two thresholds were fit on the dev half of the articles (scripts/calibrate_tracing.py):
+the candidate cut-off and the same-story word share; every query and planted pair here
+comes from the test half.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def _retrieval(library: Library, articles, summaries, queried, settings, progres
     def figures(part: list[dict]) -> dict[str, Any]:
         found = [r for r in part if r["rank"] == 0]
         decided = [r for r in found if r["direction_known"]]
-        top5 = sum(r["rank"] is not None and r["rank"] < 5 for r in part)
+        hits = {d: sum(r["rank"] is not None and r["rank"] < d for r in part) for d in (1, 5)}
         return {
             "queries": len(part),
             "minhash_only_top1": _rate(sum(r["minhash_top1"] for r in part), len(part)),
@@ -157,8 +158,8 @@ def _retrieval(library: Library, articles, summaries, queried, settings, progres
                 f"candidate_recall_at_{d}": _rate(sum(r["cand_rank"] is not None and r["cand_rank"] < d for r in part), len(part))
                 for d in (1, 5, 10)
             },
-            **{f"source_recall_at_{d}": _rate(sum(r["rank"] is not None and r["rank"] < d for r in part), len(part)) for d in (1, 5)},
-            "source_recall_at_5_interval": wilson_interval(top5, len(part)),
+            **{f"source_recall_at_{d}": _rate(hits[d], len(part)) for d in (1, 5)},
+            "source_recall_at_5_interval": wilson_interval(hits[5], len(part)),
             "direction_decided": _rate(len(decided), len(found)),
             "direction_accuracy": _rate(sum(r["direction_right"] for r in decided), len(decided)),
         }
