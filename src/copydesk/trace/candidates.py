@@ -72,8 +72,11 @@ def score_candidates(
     mass = sum(idf.values())
     floor = settings.candidate_min_key_share * mass - 1e-9
     for article_id in sorted(shared_keys):
+        # A rough sum first: most holders share one or two keys and are skipped before sorting (the
+        # slow part). The kept ones are summed again in rarity order, so the float is the same
+        # whichever order an engine delivered the keys in (local and Spark must agree exactly).
         if sum(idf.get(k, 0.0) for k in shared_keys[article_id]) < floor:
-            continue  # most holders share one or two keys: skip them before sorting (the slow part)
+            continue
         held = sorted((k for k in shared_keys[article_id] if k in position), key=position.__getitem__)
         share = sum(idf[k] for k in held) / mass if mass else 0.0
         if share >= settings.candidate_min_key_share:
