@@ -1,7 +1,7 @@
 """Fit the alignment threshold and anchor weight on the dev splits, per embedder.
 
 Dev = MRPC's train split + the dev half of BUMP's articles (by id hash).
-Writes src/copydesk/calibration.json, which Settings.load() reads. MRPC test
+Writes its values into src/copydesk/calibration.json, which Settings.load() reads. MRPC test
 and the test half of BUMP are never used here (see copydesk/evaluate/harness.py).
 
     python scripts/calibrate_alignment.py [--data ../shared/data]
@@ -10,14 +10,13 @@ and the test half of BUMP are never used here (see copydesk/evaluate/harness.py)
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 from copydesk.align.embedder import make_embedder
 from copydesk.evaluate.alignment import calibrate, is_dev_article, pair_signals, retelling_signals
 from copydesk.evaluate.datasets import bump_references, mrpc
-from copydesk.settings import EMBEDDERS, Settings
+from copydesk.settings import EMBEDDERS, Settings, update_calibration
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,22 +28,23 @@ def main() -> None:
     started = time.time()
     pairs = mrpc(args.data, "train")
     articles = [a for a in bump_references(args.data) if is_dev_article(a.id)]
-    record: dict = {"script": "scripts/calibrate_alignment.py", "embedders": {}}
+    out = ROOT / "src" / "copydesk" / "calibration.json"
     for name in EMBEDDERS:
         embedder = make_embedder(Settings.load(embedder=name))
         retelling = retelling_signals(articles, embedder)
         threshold, weight, score = calibrate(pair_signals(pairs, embedder), retelling)
-        record["embedders"][name] = {
-            "values": {"match_threshold": threshold, "anchor_weight": weight},
-            "fitted_on": (
+        update_calibration(
+            out,
+            "scripts/calibrate_alignment.py",
+            name,
+            {"match_threshold": threshold, "anchor_weight": weight},
+            fitted_on=(
                 f"MRPC train ({len(pairs):,} pairs) + BUMP retelling dev half ({len(articles)} articles, "
                 f"{len(retelling):,} sentence/article pairs), maximising the mean of the two balanced accuracies"
             ),
-            "dev_mean_balanced_accuracy": round(score, 4),
-        }
+            dev_mean_balanced_accuracy=round(score, 4),
+        )
         print(f"{name}: match_threshold={threshold} anchor_weight={weight} dev mean balanced accuracy={score:.3f}")
-    out = ROOT / "src" / "copydesk" / "calibration.json"
-    out.write_text(json.dumps(record, indent=2) + "\n")
     print(f"({time.time() - started:.0f} s) -> {out}")
 
 

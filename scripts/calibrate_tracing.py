@@ -1,4 +1,4 @@
-"""Fit two tracing thresholds on the dev half of the tracing set.
+"""Fit three tracing thresholds on the dev half of the tracing set.
 
     python scripts/calibrate_tracing.py [--data ../shared/data] [--keep 0.995]
 
@@ -9,8 +9,14 @@
 2. same_event_min_word_share: the share of a derived text's content words found
    in the other article that makes two articles one story. Chosen by Youden's J
    (true-pair rate minus the rate among the other candidates the index proposes).
+3. brief_min_lead_similarity, per embedder: a brief (a summary of at most
+   brief_max_sentences sentences) against the lead of each article the index
+   proposes for it (with the settings' own candidate cut-off and limit). The
+   cut-off is the 95th percentile among articles that are not its source, so
+   at most 1 in 20 of them is taken for the same story on this ground.
 Dev half = article ids with is_dev_article true; the test half is what
-`copydesk eval` reports. Prints the figures and the values to put in settings.py.
+`copydesk eval` reports. Prints the figures and the values to put in settings.py for 1
+and 2; writes 3 into src/copydesk/calibration.json, which Settings.load() reads.
 """
 
 from __future__ import annotations
@@ -20,12 +26,14 @@ from pathlib import Path
 
 import numpy as np
 
+from copydesk.align.embedder import make_embedder
 from copydesk.evaluate.alignment import is_dev_article
 from copydesk.evaluate.tracing import _doc, _stable_order, tracing_corpus
 from copydesk.library import Library
 from copydesk.segment import segment
-from copydesk.settings import STATIC, Settings
+from copydesk.settings import EMBEDDERS, STATIC, Settings, update_calibration
 from copydesk.store.memory import MemoryStore
+from copydesk.trace.relate import lead_similarity
 from copydesk.trace.signals import body_text, word_keys
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,6 +82,38 @@ def main() -> None:
         youden[round(float(cut), 2)] = kept - accepted
         print(f"word share {cut:.2f}: keeps {kept:.3f} of summaries with their article; accepts {accepted:.3f} of other candidates")
     print(f"same_event_min_word_share = {max(youden, key=youden.get):.2f}")
+    briefs = {}
+    for k in dev:
+        if k in summaries:
+            brief = segment(_doc(summaries[k], f"s:{k}", settings))
+            if 0 < len(brief.sentences) <= settings.brief_max_sentences:
+                briefs[k] = brief
+    for name in EMBEDDERS:
+        tracing = Settings.load(embedder=name)
+        proposer = Library(library.store, tracing)
+        embedder = make_embedder(tracing)
+        true_sims, other_sims = [], []
+        for k, brief in briefs.items():
+            for c in proposer.candidates(_doc(summaries[k], f"s:{k}", settings)):
+                similarity = lead_similarity(brief, library.document(c.id), tracing, embedder)
+                (true_sims if c.id == f"a:{k}" else other_sims).append(similarity)
+        cut = float(np.percentile(other_sims, 95))
+        print(
+            f"{name}: {len(briefs)} dev briefs; lead similarity of their source median {np.median(true_sims):.3f},"
+            f" of the {len(other_sims)} other candidates median {np.median(other_sims):.3f};"
+            f" cut-off keeps {np.mean(np.array(true_sims) >= cut):.3f} of sources"
+        )
+        print(f"{name}: brief_min_lead_similarity = {cut:.3f}")
+        update_calibration(
+            ROOT / "src" / "copydesk" / "calibration.json",
+            "scripts/calibrate_tracing.py",
+            name,
+            {"brief_min_lead_similarity": round(cut, 3)},
+            brief_fitted_on=(
+                f"tracing dev half: {len(briefs)} summaries of at most {settings.brief_max_sentences} sentences,"
+                f" 95th percentile among the {len(other_sims)} other articles the index proposes"
+            ),
+        )
 
 
 if __name__ == "__main__":

@@ -162,3 +162,14 @@ def test_killed_add_leaves_the_library_intact_and_resumable(tmp_path):
     assert rerun.returncode == 0, rerun.stderr
     assert f"added {600 - stored}, already in the library {stored}, skipped 0" in rerun.stderr
     assert count() == 600
+
+
+def test_a_one_sentence_brief_is_matched_against_the_leads_and_says_so(db, tmp_path):
+    brief = tmp_path / "brief.txt"
+    brief.write_text("Vasland insurers logged 4,120 flood claims in 2021, 18% more than a year earlier, the council said.\n")
+    text = runner.invoke(app, ["sources", str(brief), "--db", str(db)], env={"COLUMNS": "200"})
+    assert text.exit_code == 0, text.output
+    assert "brief ~ lead" in text.stdout
+    data = json.loads(runner.invoke(app, ["sources", str(brief), "--db", str(db), "--json"]).stdout)
+    wire = next(x for x in data["sources"] if x["title"].startswith("Flood claims in Lower Vasland rose 18%"))
+    assert 0 < wire["lead_similarity"] <= 1

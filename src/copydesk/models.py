@@ -183,6 +183,7 @@ class Relation:
     source_reused_share: float
     order: float  # rank correlation of aligned sentence positions
     finding_kinds: dict = field(default_factory=dict)  # finding kind -> how many in the derived article
+    lead_similarity: float | None = None  # a brief's cosine with the other's lead; None: neither is a brief
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 `Settings.to_dict()` is saved with every result so a report can be
 reproduced. Calibrated values live in `calibration.json` beside this file, one set
-per embedder, written by `scripts/calibrate_alignment.py`; the defaults
-below are used only when that file lacks a key.
+per embedder, written by `scripts/calibrate_alignment.py` and
+`scripts/calibrate_tracing.py`; the defaults below are used only when that file
+lacks a key.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 SETTINGS_VERSION = 2
@@ -38,6 +40,17 @@ def calibration() -> dict[str, Any]:
 
 def calibrated_values(embedder: str = MINILM) -> dict[str, Any]:
     return calibration().get("embedders", {}).get(embedder, {}).get("values", {})
+
+
+def update_calibration(path: Path, script: str, embedder: str, values: dict[str, Any], **notes: Any) -> None:
+    """Merge one script's fitted values (and notes on the fit) for one embedder into the
+    calibration file, keeping what other calibration scripts wrote there."""
+    record = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    record["scripts"] = sorted(set(record.pop("scripts", [])) | {record.pop("script", script), script})
+    entry = record.setdefault("embedders", {}).setdefault(embedder, {})
+    entry["values"] = {**entry.get("values", {}), **values}
+    entry.update(notes)
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,13 @@ class Settings:
     # or this share of the derived text's content words (fit on the tracing dev half by
     # scripts/calibrate_tracing.py: Youden's J of summaries vs the other candidates)
     same_event_min_word_share: float = 0.35
+    # A brief (a retelling of at most brief_max_sentences story sentences) has too few sentences
+    # to align; it is the same story when its whole text is this close (cosine) to the other's
+    # first lead_sentences sentences. Per embedder: fit by scripts/calibrate_tracing.py as the 95th
+    # percentile among the other candidates the index proposes for dev-half briefs.
+    brief_max_sentences: int = 2
+    lead_sentences: int = 3
+    brief_min_lead_similarity: float = 0.366
 
     @classmethod
     def load(cls, **overrides: Any) -> Settings:

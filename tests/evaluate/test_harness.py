@@ -62,7 +62,8 @@ def test_tracing_markdown_states_split_baseline_and_worst_cases():
 
     figures = {"queries": 5, "minhash_only_top1": 20.0, "candidate_recall_at_1": 80.0, "candidate_recall_at_5": 100.0,
                "candidate_recall_at_10": 100.0, "source_recall_at_1": 60.0, "source_recall_at_5": 80.0,
-               "source_recall_at_5_interval": [37.6, 96.4], "direction_decided": 100.0, "direction_accuracy": 100.0}
+               "source_recall_at_5_interval": [37.6, 96.4], "others_listed_mean": 2.4, "direction_decided": 100.0,
+               "direction_accuracy": 100.0}
     run = {"articles": 9, "all": figures, "paraphrased": {**figures, "queries": 3}, "relation_pairs": 8,
            "relation_accuracy": 75.0, "relation_recall": {k: 50.0 for k in ("verbatim_copy", "light_edit", "paraphrase", "unrelated")},
            "relation_precision": {k: 50.0 for k in ("verbatim_copy", "light_edit", "paraphrase", "unrelated")},
@@ -72,7 +73,7 @@ def test_tracing_markdown_states_split_baseline_and_worst_cases():
     text = "\n".join(tracing_markdown({"fast_subset": run}))
     assert "test half" in text and "MinHash-only" in text
     assert "A lost summary" in text and "paraphrase->same_event 1" in text
-    assert "| 20.0 |" in text and "**60.0 / 80.0** | 37.6–96.4 |" in text and "25.0% of 4" in text
+    assert "| 20.0 |" in text and "**60.0 / 80.0** | 37.6–96.4 | 2.4 |" in text and "25.0% of 4" in text
 
 
 def test_wilson_interval_brackets_the_rate_and_narrows_with_more_queries():

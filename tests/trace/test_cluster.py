@@ -54,6 +54,10 @@ def test_classify_thresholds(settings):
     assert classify(0.05, 0.9, -0.2, 10, 0.8, s) == "same_event"  # shared content, own structure
     assert classify(0.0, 0.0, 0.0, 0, 0.7, s) == "same_event"  # most of its words, none of its sentences
     assert classify(0.0, 0.0, 0.0, 1, 0.2, s) == "unrelated"
+    # A brief: judged by its closeness to the other's lead, never as a copy.
+    close, far = s.brief_min_lead_similarity, s.brief_min_lead_similarity - 0.01
+    assert classify(0.0, 0.0, 0.0, 1, 0.2, s, lead_similarity=close) == "same_event"
+    assert classify(0.0, 0.0, 0.0, 1, 0.2, s, lead_similarity=far) == "unrelated"
 
 
 def test_credit_looks_for_outlet_author_domain_or_link():

@@ -15,7 +15,7 @@ from copydesk.pipeline import compare_segmented
 from copydesk.segment import segment
 from copydesk.settings import Settings
 from copydesk.trace import cluster as cluster_lib
-from copydesk.trace.relate import relate
+from copydesk.trace.relate import lead_similarity, relate
 
 
 def segmented(record: LibraryArticle, settings: Settings) -> SegmentedDocument:
@@ -46,7 +46,8 @@ def relate_pair(
     (first, first_doc), (second, second_doc) = sorted((a, b), key=lambda x: x[0].id)
     first_as_source = compare_segmented(first_doc, second_doc, settings, embedder)
     second_as_source = compare_segmented(second_doc, first_doc, settings, embedder)
-    return relate(first, second, first_as_source, second_as_source, settings)
+    brief = lead_similarity(first_doc, second_doc, settings, embedder)
+    return relate(first, second, first_as_source, second_as_source, settings, brief)
 
 
 def stories(relations: Sequence[Relation], published: Mapping[str, str | None]) -> list[Cluster]:

@@ -138,6 +138,7 @@ def _retrieval(library: Library, articles, summaries, queried, settings, progres
                 "minhash_top1": minhash_best == truth,
                 "cand_rank": candidates.index(truth) if truth in candidates else None,
                 "rank": rank,
+                "others_listed": len(ranked) - (rank is not None),
                 "direction_known": rank == 0 and best.direction_known,
                 "direction_right": rank == 0 and best.direction_known and best.source == truth,
             }
@@ -160,6 +161,8 @@ def _retrieval(library: Library, articles, summaries, queried, settings, progres
             },
             **{f"source_recall_at_{d}": _rate(hits[d], len(part)) for d in (1, 5)},
             "source_recall_at_5_interval": wilson_interval(hits[5], len(part)),
+            # What a reader must look past: articles listed that are not the summary's source.
+            "others_listed_mean": round(sum(r["others_listed"] for r in part) / max(len(part), 1), 2),
             "direction_decided": _rate(len(decided), len(found)),
             "direction_accuracy": _rate(sum(r["direction_right"] for r in decided), len(decided)),
         }

@@ -41,6 +41,7 @@ def related_json(kind: str, article: LibraryArticle, relations: Sequence[Relatio
                 "distortions": r.distortions,
                 "jaccard": r.jaccard,
                 "derived_backed_share": r.derived_backed_share,
+                "lead_similarity": r.lead_similarity,
             }
         )
     return {"schema": f"copydesk.{kind}/1", "article": {"id": article.id, "title": article.title}, kind: items}

@@ -110,7 +110,7 @@ def render_related(kind: str, article, relations, title_of, console: Console) ->
         counts = r.verdict_counts
         table.add_row(
             Text(f"{other}\n{(title_of(other) or '')[:50]}"),
-            Text(r.relation),
+            Text(r.relation if r.lead_similarity is None else f"{r.relation}\nbrief ~ lead {r.lead_similarity:.2f}"),
             Text(direction),
             Text(f"{r.direction_confidence:.2f}"),
             Text(_CREDIT[r.credited]),

@@ -1,7 +1,8 @@
 """What one article is to another: relation, direction and credit, with evidence.
 
 Pure functions over two compares (each article read as the other's
-retelling) and the articles' metadata; the library caches the result.
+retelling), a brief's similarity to the other's lead, and the articles'
+metadata; the library caches the result.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections import Counter
 from datetime import datetime, timezone
 from urllib.parse import urlparse
 
-from copydesk.models import CompareResult, LibraryArticle, Relation
+from copydesk.align.embedder import Embedder
+from copydesk.models import CompareResult, LibraryArticle, Relation, SegmentedDocument
 from copydesk.settings import Settings
 from copydesk.trace.signals import body_text, document_facts, rank_correlation, shingle_jaccard, word_keys
 
@@ -118,8 +120,29 @@ def direction(
     return score, tuple(evidence), False
 
 
+def lead_similarity(a: SegmentedDocument, b: SegmentedDocument, settings: Settings, embedder: Embedder) -> float | None:
+    """Cosine of a brief's whole text with the other article's lead; None when neither is a brief.
+
+    One or two sentences give alignment too little to go on (a one-line summary is
+    "backed" by no single sentence of a long article), but a brief retells its
+    source's lead, as news is written top-down.
+    """
+    brief, other = sorted((a, b), key=lambda d: len(d.sentences))
+    if not brief.sentences or len(brief.sentences) > settings.brief_max_sentences:
+        return None
+    lead = " ".join(s.clean for s in other.sentences[: settings.lead_sentences])
+    vectors = embedder.embed([body_text(brief), lead])
+    return round(float(vectors[0] @ vectors[1]), 4)
+
+
 def classify(
-    jaccard: float, backed_share: float, order: float, shared_facts: int, word_share: float, settings: Settings
+    jaccard: float,
+    backed_share: float,
+    order: float,
+    shared_facts: int,
+    word_share: float,
+    settings: Settings,
+    lead_similarity: float | None = None,
 ) -> str:
     if jaccard >= settings.verbatim_min_jaccard:
         return "verbatim_copy"
@@ -135,15 +158,22 @@ def classify(
         backed_share >= settings.same_story_min_share
         or shared_facts >= settings.same_event_min_facts
         or word_share >= settings.same_event_min_word_share
+        or (lead_similarity is not None and lead_similarity >= settings.brief_min_lead_similarity)
     ):
         return "same_event"
     return "unrelated"
 
 
 def relate(
-    a: LibraryArticle, b: LibraryArticle, a_as_source: CompareResult, b_as_source: CompareResult, settings: Settings
+    a: LibraryArticle,
+    b: LibraryArticle,
+    a_as_source: CompareResult,
+    b_as_source: CompareResult,
+    settings: Settings,
+    lead_similarity: float | None = None,
 ) -> Relation:
-    """`a_as_source` compares b as a retelling of a; `b_as_source` the reverse."""
+    """`a_as_source` compares b as a retelling of a; `b_as_source` the reverse;
+    `lead_similarity` is that of the pair when one is a brief (see lead_similarity)."""
     facts_a, facts_b = document_facts(a_as_source.source), document_facts(a_as_source.derived)
     score, evidence, by_time = direction(a, b, a_as_source, b_as_source, facts_a, facts_b)
     known = by_time or abs(score) >= 0.15
@@ -159,7 +189,9 @@ def relate(
     order = _order(result)
     derived_words = word_keys(derived_text)
     word_share = len(derived_words & word_keys(source_text)) / max(len(derived_words), 1)
-    relation = classify(jaccard, result.summary.derived_backed_share, order, len(shared), word_share, settings)
+    relation = classify(
+        jaccard, result.summary.derived_backed_share, order, len(shared), word_share, settings, lead_similarity
+    )
     confidence = 0.9 if by_time else (round(math.tanh(2 * abs(score)), 3) if known else 0.0)
     counts = Counter(v.verdict for v in result.verdicts)
     kinds = Counter(f.kind for v in result.verdicts if v.verdict == "distorted" for f in v.findings)
@@ -179,4 +211,5 @@ def relate(
         source_reused_share=result.summary.source_reused_share,
         order=round(order, 4),
         finding_kinds=dict(sorted(kinds.items())),
+        lead_similarity=lead_similarity,
     )

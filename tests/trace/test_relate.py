@@ -1,0 +1,59 @@
+"""A brief (one or two sentences) is related to an article through the article's lead."""
+
+from dataclasses import replace
+
+import pytest
+
+from copydesk.ingest import document_from_text
+from copydesk.library import Library
+from copydesk.align.embedder import HashingEmbedder
+from copydesk.segment import segment
+from copydesk.store.memory import MemoryStore
+from copydesk.trace.relate import lead_similarity
+from tests.conftest import TableEmbedder
+
+ARTICLE = (
+    "Floods closed the port of Velmora on Tuesday. "
+    "The harbour authority said ferries would not sail until Friday. "
+    "About 4,120 households lost power overnight. "
+    "Officials blamed a week of record rain. "
+    "Repairs to the sea wall began in 2021."
+)
+LEAD = (
+    "Floods closed the port of Velmora on Tuesday. "
+    "The harbour authority said ferries would not sail until Friday. "
+    "About 4,120 households lost power overnight."
+)
+BRIEF = "Storm waters shut a coastal town's docks, stranding boats for days."
+
+
+def seg(text, settings, id):
+    return segment(document_from_text(text, where=id, settings=settings, id=id))
+
+
+def test_a_brief_is_compared_whole_with_the_other_articles_lead(settings):
+    embedder = TableEmbedder({BRIEF: [1, 0, 0, 0], LEAD: [0.8, 0.6, 0, 0]})
+    brief, article = seg(BRIEF, settings, "brief"), seg(ARTICLE, settings, "article")
+    assert lead_similarity(article, brief, settings, embedder) == pytest.approx(0.8, abs=1e-4)
+    assert embedder.calls == [[BRIEF, LEAD]]  # the brief whole, then the first lead_sentences sentences
+    assert lead_similarity(brief, article, settings, embedder) == pytest.approx(0.8, abs=1e-4)
+
+
+def test_articles_longer_than_a_brief_have_no_lead_similarity(settings):
+    embedder = TableEmbedder({})
+    article = seg(ARTICLE, settings, "article")
+    three = seg(LEAD, settings, "three")
+    assert lead_similarity(article, three, settings, embedder) is None
+    assert lead_similarity(article, seg(ARTICLE, settings, "again"), settings, embedder) is None
+    assert embedder.calls == []
+
+
+@pytest.mark.parametrize("cut, expected", [(-1.0, "same_event"), (1.01, "unrelated")])
+def test_the_lead_threshold_decides_a_brief_that_aligns_with_nothing(settings, cut, expected):
+    # No shared facts, few shared words: only the lead similarity can tie the brief to the article.
+    settings = replace(settings, brief_min_lead_similarity=cut)
+    library = Library(MemoryStore(), settings, embedder=HashingEmbedder())
+    library.add([document_from_text(ARTICLE, where="article", settings=settings, id="article")])
+    brief = document_from_text(BRIEF, where="brief", settings=settings, id="brief")
+    relation = library.relate(brief, "article")
+    assert relation.lead_similarity is not None and relation.relation == expected
