@@ -85,16 +85,17 @@ def main() -> None:
     briefs = {}
     for k in dev:
         if k in summaries:
-            brief = segment(_doc(summaries[k], f"s:{k}", settings))
+            raw = _doc(summaries[k], f"s:{k}", settings)
+            brief = segment(raw)
             if 0 < len(brief.sentences) <= settings.brief_max_sentences:
-                briefs[k] = brief
+                briefs[k] = (raw, brief)
     for name in EMBEDDERS:
         tracing = Settings.load(embedder=name)
         proposer = Library(library.store, tracing)
         embedder = make_embedder(tracing)
         true_sims, other_sims = [], []
-        for k, brief in briefs.items():
-            for c in proposer.candidates(_doc(summaries[k], f"s:{k}", settings)):
+        for k, (raw, brief) in briefs.items():
+            for c in proposer.candidates(raw):
                 similarity = lead_similarity(brief, library.document(c.id), tracing, embedder)
                 (true_sims if c.id == f"a:{k}" else other_sims).append(similarity)
         cut = float(np.percentile(other_sims, 95))

@@ -46,7 +46,7 @@ def update_calibration(path: Path, script: str, embedder: str, values: dict[str,
     """Merge one script's fitted values (and notes on the fit) for one embedder into the
     calibration file, keeping what other calibration scripts wrote there."""
     record = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    record["scripts"] = sorted(set(record.pop("scripts", [])) | {record.pop("script", script), script})
+    record["scripts"] = sorted(set(record.get("scripts", [])) | {script})
     entry = record.setdefault("embedders", {}).setdefault(embedder, {})
     entry["values"] = {**entry.get("values", {}), **values}
     entry.update(notes)
