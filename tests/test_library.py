@@ -86,6 +86,15 @@ def test_relations_are_cached_per_settings(library, story_documents):
     assert library.relate("copy", faithful) == first and calls == []
 
 
+def test_relations_cached_under_older_rules_are_computed_again(library, story_documents, monkeypatch):
+    faithful = story_documents["faithful_velmora_daily"].id
+    library.relate(faithful, "copy")
+    assert library.store.relations_of([faithful], library._settings_key())
+    monkeypatch.setattr("copydesk.library.RULES_VERSION", -1)
+    library._key = None  # as a new process with the changed rules would start
+    assert library.store.relations_of([faithful], library._settings_key()) == []
+
+
 def test_sources_list_the_source_and_rank_closest_first(library, story_documents):
     farm = story_documents["paraphrase_newspulse"].id
     article, relations = library.sources(farm)

@@ -34,6 +34,7 @@ from copydesk.segment import segment
 from copydesk.settings import Settings
 from copydesk.store import Store, open_store
 from copydesk.trace.candidates import Candidate, posting_cap, rarest_keys, score_candidates
+from copydesk.trace.relate import RULES_VERSION
 from copydesk.trace.signals import article_signals
 
 ArticleRef = str | Path | Document  # an id in the library, a file, or a Document
@@ -110,9 +111,9 @@ class Library:
         return self._embedder
 
     def _settings_key(self) -> str:
-        """Relations are cached per settings and embedder: change either and they are recomputed."""
+        """Relations are cached per settings, embedder and relation rules: change one and they are recomputed."""
         if self._key is None:
-            record = {**self.settings.to_dict(), "embedder": self.embedder.name}
+            record = {**self.settings.to_dict(), "embedder": self.embedder.name, "rules": RULES_VERSION}
             self._key = hashlib.sha1(json.dumps(record, sort_keys=True).encode()).hexdigest()[:12]
         return self._key
 

@@ -110,7 +110,8 @@ class Settings:
     # A brief (a retelling of at most brief_max_sentences story sentences) has too few sentences
     # to align; it is the same story when its whole text is this close (cosine) to the other's
     # first lead_sentences sentences. Per embedder: fit by scripts/calibrate_tracing.py as the 95th
-    # percentile among the other candidates the index proposes for dev-half briefs.
+    # percentile among the other candidates the index proposes for dev-half briefs. Two briefs are
+    # never a paraphrase of each other (trace.relate.classify): only shared wording makes them a copy.
     brief_max_sentences: int = 2
     lead_sentences: int = 3
     brief_min_lead_similarity: float = 0.366

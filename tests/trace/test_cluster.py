@@ -58,6 +58,9 @@ def test_classify_thresholds(settings):
     close, far = s.brief_min_lead_similarity, s.brief_min_lead_similarity - 0.01
     assert classify(0.0, 0.0, 0.0, 1, 0.2, s, lead_similarity=close) == "same_event"
     assert classify(0.0, 0.0, 0.0, 1, 0.2, s, lead_similarity=far) == "unrelated"
+    # Two briefs: fully backed and in order is still no proof that one was made from the other.
+    assert classify(0.05, 1.0, 1.0, 2, 0.8, s, both_brief=True) == "same_event"
+    assert classify(0.5, 1.0, 1.0, 2, 0.8, s, both_brief=True) == "light_edit"  # shared wording still counts
 
 
 def test_credit_looks_for_outlet_author_domain_or_link():

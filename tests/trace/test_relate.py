@@ -57,3 +57,18 @@ def test_the_lead_threshold_decides_a_brief_that_aligns_with_nothing(settings, c
     brief = document_from_text(BRIEF, where="brief", settings=settings, id="brief")
     relation = library.relate(brief, "article")
     assert relation.lead_similarity is not None and relation.relation == expected
+
+
+def test_two_briefs_that_say_the_same_are_one_story_not_a_copy(settings):
+    # The same words reordered: every sentence backed, little 5-gram overlap. As briefs that is no sign of
+    # copying; the same two sentences heading a longer article are a paraphrase of it.
+    one = "Floods closed the port of Velmora on Tuesday, officials said. About 4,120 households lost power."
+    other = "On Tuesday the port of Velmora was closed by floods. Power was lost by about 4,120 households."
+    tail = " Officials blamed a week of record rain. Repairs to the sea wall began in 2021. Ferries resume on Friday."
+    library = Library(MemoryStore(), settings, embedder=HashingEmbedder())
+    docs = {id: document_from_text(text, where=id, settings=settings, id=id)
+            for id, text in (("one", one), ("other", other), ("longer", one + tail))}
+    briefs = library.relate(docs["one"], docs["other"])
+    assert briefs.derived_backed_share == 1.0 and briefs.jaccard < settings.light_edit_min_jaccard
+    assert briefs.relation == "same_event"
+    assert library.relate(docs["longer"], docs["other"]).relation == "paraphrase"

@@ -37,6 +37,7 @@ from copydesk.errors import CopydeskError
 from copydesk.parquet import record_from_row
 from copydesk.settings import Settings
 from copydesk.trace.candidates import posting_cap, rarest_keys, score_candidates
+from copydesk.trace.relate import RULES_VERSION
 from copydesk.trace.signals import article_signals
 
 STAGES = ("signals", "candidates", "relations", "stories")
@@ -224,10 +225,10 @@ class SparkEngine:
             raise CopydeskError(f"{self.input_dir}: no such Parquet folder (write one with copydesk export --parquet)")
 
     def _run_key(self) -> str:
-        """What the checkpoints depend on: settings, embedder and the input files."""
+        """What the checkpoints depend on: settings, embedder, relation rules and the input files."""
         name = self.embedder.name if self.embedder is not None else self.settings.embedder
         files = sorted((str(p.relative_to(self.input_dir)), p.stat().st_size) for p in self.input_dir.rglob("*.parquet"))
-        record = {"settings": self.settings.to_dict(), "embedder": name, "input": files}
+        record = {"settings": self.settings.to_dict(), "embedder": name, "rules": RULES_VERSION, "input": files}
         return hashlib.sha1(json.dumps(record, sort_keys=True).encode()).hexdigest()[:16]
 
     def _prepare_checkpoints(self) -> Path:

@@ -18,6 +18,11 @@ from copydesk.models import CompareResult, LibraryArticle, Relation, SegmentedDo
 from copydesk.settings import Settings
 from copydesk.trace.signals import body_text, document_facts, rank_correlation, shingle_jaccard, word_keys
 
+# Part of the key that relations are cached under (library, Spark checkpoints): bump it when a change
+# here gives other relations for the same settings, so that cached ones are computed again.
+# 2: two briefs are never a paraphrase of each other.
+RULES_VERSION = 2
+
 
 def parse_time(value: str | None) -> datetime | None:
     """A comparable time from ISO-like metadata ("2023-01-10", "2023-01-10T08:30:00Z")."""
@@ -143,13 +148,18 @@ def classify(
     word_share: float,
     settings: Settings,
     lead_similarity: float | None = None,
+    both_brief: bool = False,
 ) -> str:
+    """`both_brief`: neither text has more than `brief_max_sentences` story sentences. Two such
+    texts about one story read alike whether or not one was made from the other (two one-line
+    summaries of one article, two agencies' alerts), so only shared wording calls them a copy."""
     if jaccard >= settings.verbatim_min_jaccard:
         return "verbatim_copy"
     if jaccard >= settings.light_edit_min_jaccard:
         return "light_edit"
     if (
-        backed_share >= settings.paraphrase_min_share
+        not both_brief
+        and backed_share >= settings.paraphrase_min_share
         and order >= settings.paraphrase_min_order
         and word_share >= settings.paraphrase_min_word_share
     ):
@@ -189,8 +199,9 @@ def relate(
     order = _order(result)
     derived_words = word_keys(derived_text)
     word_share = len(derived_words & word_keys(source_text)) / max(len(derived_words), 1)
+    both_brief = max(len(result.source.sentences), len(result.derived.sentences)) <= settings.brief_max_sentences
     relation = classify(
-        jaccard, result.summary.derived_backed_share, order, len(shared), word_share, settings, lead_similarity
+        jaccard, result.summary.derived_backed_share, order, len(shared), word_share, settings, lead_similarity, both_brief
     )
     confidence = 0.9 if by_time else (round(math.tanh(2 * abs(score)), 3) if known else 0.0)
     counts = Counter(v.verdict for v in result.verdicts)
