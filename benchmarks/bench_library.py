@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import resource
 import statistics
 import tempfile
@@ -26,23 +25,14 @@ from pathlib import Path
 
 from _common import SHARED_DATA, machine, write_section
 
+from copydesk.evaluate import generated
 from copydesk.ingest import document_from_text
 from copydesk.library import Library
 from copydesk.settings import FAST, Settings
 
-_NUMBER = re.compile(r"\b\d+\b")
-_NAME = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{2,}")
-_SYLLABLES = "ka lo mi ra ten vos dar eli un pra ost vel mer dun sa gri tho bel"
-
 
 def sentence_pool() -> list[str]:
-    pool = []
-    with (SHARED_DATA / "frank" / "articles.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            lines = record.get("article_lines") or re.split(r"(?<=[.!?])\s+", record["article"])
-            pool.extend(s.strip() for s in lines if 40 <= len(s.strip()) <= 300)
-    return pool
+    return generated.sentence_pool(SHARED_DATA)
 
 
 def synthetic_articles(n: int, pool: list[str], seed: int = 7):
@@ -56,18 +46,7 @@ def synthetic_articles(n: int, pool: list[str], seed: int = 7):
             text = "\n\n".join(paragraphs[:-1]).replace(" said", " stated").replace(" the ", " this ", 2)
             yield f"art{i}", text, f"art{source}"
         else:
-            shift = rng.randrange(1, 997)
-            names: dict[str, str] = {}
-
-            def rename(m: re.Match[str]) -> str:
-                if m.group() not in names:
-                    names[m.group()] = "".join(rng.choice(_SYLLABLES.split()) for _ in range(3)).capitalize()
-                return names[m.group()]
-
-            sentences = [
-                _NAME.sub(rename, _NUMBER.sub(lambda m: str(int(m.group()) + shift), s)) for s in rng.sample(pool, 20)
-            ]
-            text = f"Story {i}: {sentences[0][:60]}\n\n" + "\n\n".join(sentences)
+            text = generated.synthetic_story(i, pool, rng)
             yield f"art{i}", text, None
         made.append(text)
 

@@ -354,7 +354,7 @@ def serve(
 def evaluate(
     data: Annotated[Path, typer.Option(help="The labelled datasets (see their README).")] = Path("../shared/data"),
     root: Annotated[Path, typer.Option(help="Where eval/ and docs/ are written.")] = Path("."),
-    only: Annotated[Optional[list[str]], typer.Option(help="Run only this evaluator (alignment, claims, tracing, taggers).")] = None,
+    only: Annotated[Optional[list[str]], typer.Option(help="Run only this evaluator (alignment, claims, tracing, generated, taggers).")] = None,
     check_floors: Annotated[bool, typer.Option("--check-floors", help="Exit 1 when a score is below eval/floors.json.")] = False,
     ci: Annotated[bool, typer.Option("--ci", help="CI's fixed subset; writes eval/results-ci.json.")] = False,
 ) -> None:

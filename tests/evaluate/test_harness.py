@@ -51,10 +51,16 @@ def test_claims_markdown_reports_each_set_and_peers():
 
 
 def test_ci_mode_skips_the_full_tracing_run_only():
-    results = {"tracing": {"fast_subset": {"all": {"source_recall_at_5": 80.0}}}}
-    floors = {"tracing.fast_subset.all.source_recall_at_5": 85.0, "tracing.default.all.source_recall_at_5": 90.0}
-    assert below_floors(results, floors, ci=True) == ["tracing.fast_subset.all.source_recall_at_5: 80.0000 is below the floor 85.0"]
-    assert "tracing.default.all.source_recall_at_5: not measured (floor 90.0)" in below_floors(results, floors)
+    results = {"tracing": {"fast_subset": {"all": {"source_recall_at_5": 80.0}}}, "generated": {"fast": {"x": 50.0}}}
+    floors = {"tracing.fast_subset.all.source_recall_at_5": 85.0, "tracing.default.all.source_recall_at_5": 90.0,
+              "generated.fast.x": 60.0, "generated.default.x": 60.0}
+    assert below_floors(results, floors, ci=True) == [
+        "tracing.fast_subset.all.source_recall_at_5: 80.0000 is below the floor 85.0",
+        "generated.fast.x: 50.0000 is below the floor 60.0",
+    ]
+    full = below_floors(results, floors)
+    assert "tracing.default.all.source_recall_at_5: not measured (floor 90.0)" in full
+    assert "generated.default.x: not measured (floor 60.0)" in full
 
 
 def test_tracing_markdown_states_split_baseline_and_worst_cases():
