@@ -33,7 +33,7 @@ from copydesk.library import Library
 from copydesk.segment import segment
 from copydesk.settings import EMBEDDERS, STATIC, Settings, update_calibration
 from copydesk.store.memory import MemoryStore
-from copydesk.trace.relate import lead_similarity
+from copydesk.trace.relate import is_brief, lead_similarity
 from copydesk.trace.signals import body_text, word_keys
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,7 +87,7 @@ def main() -> None:
         if k in summaries:
             raw = _doc(summaries[k], f"s:{k}", settings)
             brief = segment(raw)
-            if 0 < len(brief.sentences) <= settings.brief_max_sentences:
+            if is_brief(brief, settings):
                 briefs[k] = (raw, brief)
     for name in EMBEDDERS:
         tracing = Settings.load(embedder=name)

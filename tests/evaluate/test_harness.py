@@ -138,3 +138,15 @@ def test_ci_runs_leave_the_tagger_comparison_out(monkeypatch, tmp_path):
     ran.clear()
     harness.run(tmp_path)
     assert "taggers" in ran
+
+
+def test_relation_figures_read_recall_by_gold_and_precision_by_prediction():
+    from collections import Counter
+
+    from copydesk.evaluate.tracing import relation_figures
+
+    confusion = Counter({("paraphrase", "paraphrase"): 3, ("paraphrase", "same_event"): 1, ("light_edit", "paraphrase"): 2})
+    figures = relation_figures(confusion, ("paraphrase", "light_edit"))
+    assert figures["relation_recall"] == {"paraphrase": 75.0, "light_edit": 0.0}
+    assert figures["relation_precision"] == {"paraphrase": 60.0, "light_edit": 0.0}
+    assert figures["relation_confusion"]["paraphrase->same_event"] == 1

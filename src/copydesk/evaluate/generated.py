@@ -21,7 +21,7 @@ from typing import Any
 
 from copydesk.align.embedder import Embedder
 from copydesk.evaluate.alignment import is_dev_article
-from copydesk.evaluate.tracing import _rate, _stable_order, light_edit, tracing_corpus, verbatim_copy
+from copydesk.evaluate.tracing import _rate, _stable_order, light_edit, relation_figures, tracing_corpus, verbatim_copy
 from copydesk.ingest import document_from_text
 from copydesk.library import Library
 from copydesk.settings import Settings
@@ -137,18 +137,14 @@ def evaluate_generated(
         if found is not None and found.direction_known:
             direction["times" if query.id in timed else "text"].append(found.source == query.planted_source)
     n = len(queries)
-    recall = {k: _rate(confusion[(k, k)], sum(v for (g, _), v in confusion.items() if g == k)) for k in KINDS}
-    # Precision counts the planted pairs only: listings outside a family are reported as false links.
-    precision = {k: _rate(confusion[(k, k)], sum(v for (_, p), v in confusion.items() if p == k)) for k in KINDS}
     return {
         "articles": library.store.count(),
         "queries": n,
         "source_recall_at_1": _rate(at1, n),
         "source_recall_at_5": _rate(at5, n),
         "false_links_per_query": round(false_links / n, 2) if n else 0.0,
-        "relation_recall": recall,
-        "relation_precision": precision,
-        "relation_confusion": {f"{g}->{p}": v for (g, p), v in sorted(confusion.items())},
+        # Precision counts the planted pairs only: listings outside a family are reported as false links.
+        **relation_figures(confusion, KINDS),
         "direction_decided": _rate(sum(len(v) for v in direction.values()), listed_pairs),
         "direction_accuracy_times": _rate(sum(direction["times"]), len(direction["times"])),
         "direction_accuracy_text": _rate(sum(direction["text"]), len(direction["text"])),

@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,18 @@ def _rate(hits: int, total: int) -> float:
     return round(100 * hits / total, 1) if total else 0.0
 
 
+def relation_figures(confusion: Counter[tuple[str, str]], kinds: Sequence[str]) -> dict[str, Any]:
+    """Recall and precision (%) per kind, and the confusion as "gold->predicted": count."""
+    def total(side: int, kind: str) -> int:
+        return sum(v for pair, v in confusion.items() if pair[side] == kind)
+
+    return {
+        "relation_recall": {k: _rate(confusion[(k, k)], total(0, k)) for k in kinds},
+        "relation_precision": {k: _rate(confusion[(k, k)], total(1, k)) for k in kinds},
+        "relation_confusion": {f"{g}->{p}": v for (g, p), v in sorted(confusion.items())},
+    }
+
+
 def wilson_interval(hits: int, total: int, z: float = 1.96) -> tuple[float, float]:
     """95% Wilson score interval of a rate, in percent: a few hundred queries
     leave a recall uncertain by a few points either way."""
@@ -186,9 +198,6 @@ def _relations(library: Library, articles, summaries, independent, planted, sett
         )
         for gold, derived in cases:
             confusion[(gold, library.relate(base, derived).relation)] += 1
-    golds = ("verbatim_copy", "light_edit", "paraphrase", "unrelated")
-    recall = {g: _rate(confusion[(g, g)], sum(v for (gg, _), v in confusion.items() if gg == g)) for g in golds}
-    precision = {g: _rate(confusion[(g, g)], sum(v for (_, p), v in confusion.items() if p == g)) for g in golds}
     # Two retellings of one article, neither made from the other: calling them a copy is a false alarm.
     # Every such pair of the test half (one-sentence texts: cheap to relate).
     pairs = [k for k in sorted(independent, key=_stable_order) if k in summaries and not is_dev_article(k)]
@@ -199,9 +208,7 @@ def _relations(library: Library, articles, summaries, independent, planted, sett
     return {
         "relation_pairs": sum(confusion.values()),
         "relation_accuracy": _rate(sum(v for (g, p), v in confusion.items() if g == p), sum(confusion.values())),
-        "relation_recall": recall,
-        "relation_precision": precision,
-        "relation_confusion": {f"{g}->{p}": v for (g, p), v in sorted(confusion.items())},
+        **relation_figures(confusion, ("verbatim_copy", "light_edit", "paraphrase", "unrelated")),
         "independent_pairs": len(pairs),
         "independent_false_copy": _rate(sum(v for r, v in verdicts.items() if r in DERIVATIONS), len(pairs)),
         "independent_relations": dict(sorted(verdicts.items())),

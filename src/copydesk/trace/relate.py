@@ -125,6 +125,11 @@ def direction(
     return score, tuple(evidence), False
 
 
+def is_brief(doc: SegmentedDocument, settings: Settings) -> bool:
+    """One to `brief_max_sentences` story sentences: too few to align sentence by sentence."""
+    return 0 < len(doc.sentences) <= settings.brief_max_sentences
+
+
 def lead_similarity(a: SegmentedDocument, b: SegmentedDocument, settings: Settings, embedder: Embedder) -> float | None:
     """Cosine of a brief's whole text with the other article's lead; None when neither is a brief.
 
@@ -133,7 +138,7 @@ def lead_similarity(a: SegmentedDocument, b: SegmentedDocument, settings: Settin
     source's lead, as news is written top-down.
     """
     brief, other = sorted((a, b), key=lambda d: len(d.sentences))
-    if not brief.sentences or len(brief.sentences) > settings.brief_max_sentences:
+    if not is_brief(brief, settings):
         return None
     lead = " ".join(s.clean for s in other.sentences[: settings.lead_sentences])
     vectors = embedder.embed([body_text(brief), lead])
@@ -199,7 +204,7 @@ def relate(
     order = _order(result)
     derived_words = word_keys(derived_text)
     word_share = len(derived_words & word_keys(source_text)) / max(len(derived_words), 1)
-    both_brief = max(len(result.source.sentences), len(result.derived.sentences)) <= settings.brief_max_sentences
+    both_brief = is_brief(result.source, settings) and is_brief(result.derived, settings)
     relation = classify(
         jaccard, result.summary.derived_backed_share, order, len(shared), word_share, settings, lead_similarity, both_brief
     )
