@@ -2,10 +2,10 @@
 
     python scripts/calibrate_tracing.py [--data ../shared/data] [--keep 0.995]
 
-1. candidate_min_key_share: candidates are scored by the idf-weighted share of
-   the query's rare fingerprint keys they hold (plus shared MinHash bands). The
-   cut-off is the highest value that keeps `--keep` of true sources (a human
-   summary's own article).
+1. candidate_min_key_share: an article is a candidate when it holds this
+   idf-weighted share of the query's rare fingerprint keys (or shares MinHash
+   bands). The cut-off is the highest value that keeps `--keep` of true sources
+   (a human summary's own article).
 2. same_event_min_word_share: the share of a derived text's content words found
    in the other article that makes two articles one story. Chosen by Youden's J
    (true-pair rate minus the rate among the other candidates the index proposes).
@@ -59,13 +59,13 @@ def main() -> None:
             summary_words = word_keys(body_text(segment(summary)))
             for c in library.candidates(summary):
                 if c.id == f"a:{k}":
-                    true_scores.append(c.score)
+                    true_scores.append(c.key_share)
                 if summary_words:
                     other = words.get(c.id[2:]) or word_keys(body_text(library.document(c.id)))
                     share = len(summary_words & other) / len(summary_words)
                     (true_shares if c.id == f"a:{k}" else confuser_shares).append(share)
         # Article against article: what an unrelated library proposes.
-        noise_scores += [c.score for c in library.candidates(f"a:{k}")]
+        noise_scores += [c.key_share for c in library.candidates(f"a:{k}")]
     true_scores, noise_scores = np.array(true_scores), np.array(noise_scores)
     print(f"dev queries: {len(true_scores)} summaries with their article found at all; {len(dev)} articles")
     for cut in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3):

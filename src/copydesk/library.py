@@ -264,13 +264,16 @@ class Library:
         cap = posting_cap(n, self.settings)
         frequency = self.store.key_frequency(sorted(sig.keys))
         rarest = rarest_keys(frequency, cap, self.settings)
+        shared_keys = self.store.key_matches(rarest, cap)
         return score_candidates(
             target_id,
             self.store.bucket_matches(sig.buckets, cap),
             len(sig.buckets),
             rarest,
             frequency,
-            self.store.key_matches(rarest, cap),
+            shared_keys,
+            self.store.fingerprint_sizes(sorted(shared_keys)),
+            self.store.mean_fingerprint_size(),
             n,
             self.settings,
         )

@@ -97,6 +97,10 @@ class Settings:
     # dev half of the tracing set by scripts/calibrate_tracing.py (keeps 99.5% of true sources).
     candidate_min_key_share: float = 0.15
     candidate_limit: int = 10
+    # That share is weighed by an article's fingerprint size against the library's mean, as BM25
+    # weighs term frequency by document length; BM25's usual k1 and b, not fitted here.
+    candidate_size_k1: float = 1.2
+    candidate_size_b: float = 0.75
     # Relations between two articles (copydesk sources / derivatives / trace).
     verbatim_min_jaccard: float = 0.98  # 5-word shingles of the story text
     light_edit_min_jaccard: float = 0.25

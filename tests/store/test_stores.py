@@ -51,6 +51,13 @@ def test_bucket_and_key_matches(store):
     assert store.key_matches(["y:2021", "n:1"], cap=1) == {}
 
 
+def test_fingerprint_sizes_and_their_mean(store):
+    assert store.mean_fingerprint_size() == 0.0  # empty library
+    store.put([_article(1), _article(2, keys={"n:2", "y:2021", "w:flood", "w:levee"}), _article(3, keys={"n:1"})])
+    assert store.fingerprint_sizes(["a2", "a3", "gone"]) == {"a2": 4, "a3": 1}
+    assert store.mean_fingerprint_size() == pytest.approx(7 / 3)
+
+
 def test_relations_and_meta(store):
     assert store.get_relation("a", "b", "k") is None
     store.put_relation("a", "b", "k", {"relation": "paraphrase"})
@@ -169,3 +176,21 @@ def test_sqlite_migrates_a_version_1_library(tmp_path):
     assert old.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     old.put([_dated(1, "Flood claims rose.", None, None)])
     assert old.search("flood", None, None, None, 5, 0)[0] == 1
+
+
+def test_sqlite_migration_sizes_the_fingerprints_of_articles_stored_before_it(tmp_path):
+    from copydesk.store.sqlite import MIGRATIONS
+
+    path = tmp_path / "v2.db"
+    con = sqlite3.connect(path)
+    con.executescript(MIGRATIONS[0] + MIGRATIONS[1] + "PRAGMA user_version = 2;")
+    con.execute(
+        "INSERT INTO articles (id, content_hash, text, language, format, sentences, boilerplate, minhash, buckets, keys)"
+        " VALUES ('old', 'h', 'Text.', 'en', 'text', '[]', '[]', x'00', '[]', '[\"n:1\", \"w:flood\", \"y:2021\"]')"
+    )
+    con.commit()
+    con.close()
+    store = SQLiteStore(path)
+    assert store.fingerprint_sizes(["old"]) == {"old": 3}
+    store.put([_article(1)])  # two keys
+    assert store.mean_fingerprint_size() == pytest.approx(2.5)

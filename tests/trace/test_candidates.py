@@ -2,7 +2,9 @@
 
 from dataclasses import replace
 
-from copydesk.trace.candidates import posting_cap, rarest_keys, score_candidates
+import pytest
+
+from copydesk.trace.candidates import posting_cap, rarest_keys, score_candidates, size_weight
 
 
 def test_posting_cap_grows_with_the_library_then_stops(settings):
@@ -36,6 +38,8 @@ def test_scores_add_bands_and_rare_keys_and_rank_best_first(settings):
         rarest=rarest,
         frequency=frequency,
         shared_keys={"copy": rarest, "para": ["n:4120", "e:harbor"], "noise": ["w:flood"]},
+        sizes={"copy": 150, "para": 150, "noise": 150},
+        mean_size=150.0,
         n=1000,
         settings=settings,
     )
@@ -49,5 +53,34 @@ def test_scores_add_bands_and_rare_keys_and_rank_best_first(settings):
 
 def test_only_the_best_candidate_limit_are_kept(settings):
     few = replace(settings, candidate_limit=3)
-    found = score_candidates("q", {f"a{i}": i for i in range(1, 9)}, 32, [], {}, {}, 100, few)
+    found = score_candidates("q", {f"a{i}": i for i in range(1, 9)}, 32, [], {}, {}, {}, 0.0, 100, few)
     assert [c.id for c in found] == ["a8", "a7", "a6"]
+
+
+def test_size_weight_is_one_at_the_mean_and_falls_with_size(settings):
+    assert size_weight(150, 150.0, settings) == pytest.approx(1.0)
+    assert size_weight(None, 150.0, settings) == pytest.approx(1.0)  # unknown size: neutral
+    assert size_weight(75, 150.0, settings) > 1.0 > size_weight(300, 150.0, settings)
+    k1, b = settings.candidate_size_k1, settings.candidate_size_b
+    assert size_weight(0, 150.0, settings) == pytest.approx((k1 + 1) / (1 + k1 * (1 - b)))  # the most it gives
+
+
+def test_a_big_article_holding_the_same_rare_keys_ranks_below_a_small_one(settings):
+    """A long article holds a few of any summary's words by its length alone."""
+    frequency = {"e:harbor": 3, "w:levee": 5, "w:flood": 9}
+    rarest = rarest_keys(frequency, 50, settings)
+    found = score_candidates(
+        "q", {}, 32, rarest, frequency,
+        shared_keys={"digest": rarest, "story": rarest},
+        sizes={"digest": 900, "story": 120},
+        mean_size=150.0,
+        n=1000,
+        settings=settings,
+    )
+    assert [c.id for c in found] == ["story", "digest"]
+    assert found[0].score > 1.0 > found[1].score
+    # The minimum share is asked of the share itself: a big article is ranked lower, never dropped for its size.
+    alone = score_candidates(
+        "q", {}, 32, rarest, frequency, {"digest": ["w:flood"]}, {"digest": 900}, 150.0, 1000, settings
+    )
+    assert [c.id for c in alone] == ["digest"] and alone[0].score < 0.15

@@ -122,7 +122,7 @@ def _signals_udf(settings: Settings) -> Callable:
     return run
 
 
-def _score_udf(n: int, settings: Settings) -> Callable:
+def _score_udf(n: int, mean_size: float, settings: Settings) -> Callable:
     import pandas as pd
 
     cap = posting_cap(n, settings)
@@ -139,6 +139,8 @@ def _score_udf(n: int, settings: Settings) -> Callable:
                     rarest_keys(frequency, cap, settings),
                     frequency,
                     {r["other"]: r["keys"] for r in row["keys_shared"] or ()},
+                    {r["other"]: r["size"] for r in row["keys_shared"] or ()},
+                    mean_size,
                     n,
                     settings,
                 )
@@ -301,17 +303,20 @@ class SparkEngine:
                 .drop("r", "spent")
             )
             holders = usable.select(F.col("id").alias("other"), "key")
+            sizes = signals.select(F.col("id").alias("other"), F.size("keys").alias("size"))
             shared = (
                 rarest.join(holders, "key").where(F.col("id") != F.col("other"))
                 .groupBy("id", "other").agg(F.collect_list("key").alias("keys"))
+                .join(sizes, "other")
             )
             gathered = (
                 signals.select("id", F.size("buckets").alias("bands"))
                 .join(bucket_pairs.groupBy("id").agg(F.collect_list(F.struct("other", "shared")).alias("buckets_shared")), "id", "left")
-                .join(shared.groupBy("id").agg(F.collect_list(F.struct("other", "keys")).alias("keys_shared")), "id", "left")
+                .join(shared.groupBy("id").agg(F.collect_list(F.struct("other", "keys", "size")).alias("keys_shared")), "id", "left")
                 .join(rarest.groupBy("id").agg(F.collect_list(F.struct("key", "df")).alias("rarest")), "id", "left")
             )
-            return gathered.mapInPandas(_score_udf(n, s), "a string, b string").distinct()
+            mean_size = signals.agg(F.avg(F.size("keys"))).first()[0] or 0.0
+            return gathered.mapInPandas(_score_udf(n, mean_size, s), "a string, b string").distinct()
 
         pairs = stage("candidates", candidates)
         if self.until == "candidates":

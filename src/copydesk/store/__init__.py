@@ -47,6 +47,14 @@ class Store(Protocol):
 
     def key_frequency(self, keys: Sequence[str]) -> dict[str, int]: ...
 
+    def fingerprint_sizes(self, article_ids: Sequence[str]) -> dict[str, int]:
+        """Article id -> how many fingerprint keys it has (stored articles only)."""
+        ...
+
+    def mean_fingerprint_size(self) -> float:
+        """Mean fingerprint keys per article; 0 for an empty library."""
+        ...
+
     def search(
         self, words: str, site: str | None, since: str | None, until: str | None, limit: int, offset: int
     ) -> tuple[int, list[LibraryArticle]]:

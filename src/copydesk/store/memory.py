@@ -61,6 +61,12 @@ class MemoryStore:
     def key_frequency(self, keys: Sequence[str]) -> dict[str, int]:
         return {k: len(self._keys.get(k, ())) for k in keys}
 
+    def fingerprint_sizes(self, article_ids: Sequence[str]) -> dict[str, int]:
+        return {a: len(self._signals[a].keys) for a in article_ids if a in self._signals}
+
+    def mean_fingerprint_size(self) -> float:
+        return sum(len(s.keys) for s in self._signals.values()) / len(self._signals) if self._signals else 0.0
+
     def key_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for key in keys:

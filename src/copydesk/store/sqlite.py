@@ -63,6 +63,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX articles_url ON articles(url);
     CREATE INDEX articles_published ON articles(published);
     """,
+    # v3: fingerprint sizes apart from the wide article rows, for weighing candidates by size.
+    """
+    CREATE TABLE fingerprint_sizes (article INTEGER PRIMARY KEY REFERENCES articles(n), keys INTEGER NOT NULL);
+    INSERT INTO fingerprint_sizes SELECT n, json_array_length(keys) FROM articles;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -161,6 +166,7 @@ class SQLiteStore:
                 n = cur.lastrowid
                 db.executemany("INSERT OR IGNORE INTO lsh VALUES (?, ?)", ((b, n) for b in signals.buckets))
                 db.executemany("INSERT INTO fingerprint VALUES (?, ?)", ((k, n) for k in signals.keys))
+                db.execute("INSERT INTO fingerprint_sizes VALUES (?, ?)", (n, len(signals.keys)))
                 db.executemany(
                     "INSERT INTO key_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
                     ((k,) for k in signals.keys),
@@ -195,6 +201,22 @@ class SQLiteStore:
             row = self.db.execute("SELECT n FROM key_counts WHERE key = ?", (key,)).fetchone()
             out[key] = row[0] if row else 0
         return out
+
+    def fingerprint_sizes(self, article_ids: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        ids = list(article_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.db.execute(
+                "SELECT a.id, s.keys FROM articles a JOIN fingerprint_sizes s ON s.article = a.n"
+                f" WHERE a.id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update(rows.fetchall())
+        return out
+
+    def mean_fingerprint_size(self) -> float:
+        return self.db.execute("SELECT coalesce(avg(keys), 0.0) FROM fingerprint_sizes").fetchone()[0]
 
     def key_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
