@@ -194,3 +194,6 @@ def test_sqlite_migration_sizes_the_fingerprints_of_articles_stored_before_it(tm
     assert store.fingerprint_sizes(["old"]) == {"old": 3}
     store.put([_article(1)])  # two keys
     assert store.mean_fingerprint_size() == pytest.approx(2.5)
+    with pytest.raises(Exception):
+        store.put([_article(2), _article(1)])  # refused whole: the running total is not moved either
+    assert store.mean_fingerprint_size() == pytest.approx(2.5)

@@ -20,6 +20,7 @@ class MemoryStore:
         self._keys: defaultdict[str, list[str]] = defaultdict(list)
         self._relations: dict[tuple[str, str, str], dict] = {}
         self._meta: dict[str, str] = {}
+        self._fingerprint_keys = 0  # running total, for the mean fingerprint size
 
     def count(self) -> int:
         return len(self._articles)
@@ -47,6 +48,7 @@ class MemoryStore:
             self._articles[article.id] = article
             self._signals[article.id] = signals
             self._by_hash[article.content_hash] = article.id
+            self._fingerprint_keys += len(signals.keys)
             for bucket in signals.buckets:
                 self._buckets[bucket].append(article.id)
             for key in signals.keys:
@@ -65,7 +67,7 @@ class MemoryStore:
         return {a: len(self._signals[a].keys) for a in article_ids if a in self._signals}
 
     def mean_fingerprint_size(self) -> float:
-        return sum(len(s.keys) for s in self._signals.values()) / len(self._signals) if self._signals else 0.0
+        return self._fingerprint_keys / len(self._signals) if self._signals else 0.0
 
     def key_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

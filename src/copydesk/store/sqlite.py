@@ -63,10 +63,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX articles_url ON articles(url);
     CREATE INDEX articles_published ON articles(published);
     """,
-    # v3: fingerprint sizes apart from the wide article rows, for weighing candidates by size.
+    # v3: fingerprint sizes apart from the wide article rows, for weighing candidates by size, and
+    # their running total (one row), so the mean costs a query the same at any library size.
     """
     CREATE TABLE fingerprint_sizes (article INTEGER PRIMARY KEY REFERENCES articles(n), keys INTEGER NOT NULL);
     INSERT INTO fingerprint_sizes SELECT n, json_array_length(keys) FROM articles;
+    CREATE TABLE fingerprint_totals (
+        one INTEGER PRIMARY KEY CHECK (one = 1), articles INTEGER NOT NULL, keys INTEGER NOT NULL
+    );
+    INSERT INTO fingerprint_totals SELECT 1, count(*), coalesce(sum(keys), 0) FROM fingerprint_sizes;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -171,6 +176,10 @@ class SQLiteStore:
                     "INSERT INTO key_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
                     ((k,) for k in signals.keys),
                 )
+            db.execute(
+                "UPDATE fingerprint_totals SET articles = articles + ?, keys = keys + ?",
+                (len(batch), sum(len(signals.keys) for _, signals in batch)),
+            )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -216,7 +225,8 @@ class SQLiteStore:
         return out
 
     def mean_fingerprint_size(self) -> float:
-        return self.db.execute("SELECT coalesce(avg(keys), 0.0) FROM fingerprint_sizes").fetchone()[0]
+        articles, keys = self.db.execute("SELECT articles, keys FROM fingerprint_totals").fetchone()
+        return keys / articles if articles else 0.0
 
     def key_matches(self, keys: Sequence[str], cap: int) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
