@@ -7,8 +7,9 @@ rarest fingerprint keys another article holds (paraphrases keep names, numbers
 and rare words). An article must hold `candidate_min_key_share` of them to
 count; its share is then weighed down if it has more keys than most and up if
 fewer, as BM25 does for long documents (a long article holds a few of any
-query's words by its length alone), so the limited places go to the closer. Keys and buckets held by more than `cap`
-articles are skipped, not exploded: they say little and cost much.
+query's words by its length alone), so the limited places go to the closer.
+Keys and buckets held by more than `cap` articles are skipped, not exploded:
+they say little and cost much.
 """
 
 from __future__ import annotations
