@@ -10,32 +10,50 @@ import re
 
 from copydesk.models import Boilerplate, Document, SegmentedDocument, Sentence
 
-# Lines that are not the story. Each pattern is matched against a whole line.
+_MONTHS = (r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|"
+           r"nov(ember)?|dec(ember)?")
+_WEEKDAYS = r"mon(day)?|tue(s(day)?)?|wed(nesday)?|thu(rs(day)?)?|fri(day)?|sat(urday)?|sun(day)?"
+# One word of a dateline or timestamp: "06/04/2015", "21h57", "10:23", "3rd", "April", "GMT", "updated".
+_TIMESTAMP_WORD = (rf"(\d{{1,4}}([/.:h-]\d{{1,4}}){{0,2}}(st|nd|rd|th)?|{_MONTHS}|{_WEEKDAYS}|[ap]\.?m\.?|"
+                   r"gmt|bst|utc|est|edt|cst|cdt|pst|pdt|cet|cest|et|published|updated|last|posted|on|at|ago|"
+                   r"hours?|minutes?|mins?|days?)\b\.?")
+# A line made of such words only, with at least one digit: "PUBLISHED: 10:23 EST, 3 April 2015 | UPDATED: ...".
+_TIMESTAMP = rf"(?=.*\d)\s*{_TIMESTAMP_WORD}([\s,|:\-–—]+{_TIMESTAMP_WORD})*\s*"
+# "By Lena Marsh", "By Lena Marsh and Paul Weir, Political Correspondent", "By DAILY MAIL REPORTER".
+_NAME = r"(?-i:[A-Z][\w'’.-]*)"
+_BYLINE = rf"by\s+{_NAME}(\s+{_NAME}){{0,3}}((\s*,\s*|\s+(and|&)\s+){_NAME}(\s+[\w'’.-]+){{0,3}}){{0,3}}\s*"
+
+# Lines that are not the story. Each pattern is matched against a whole (stripped) line. They are
+# anchored on what only boilerplate says ("Share this article", "Copyright 2015", "do not reflect the
+# views of"), so story lines that start with the same word ("Share prices fell", "Related charges were
+# filed", "Copyright lawyers say", "The figure does not reflect the full cost") stay story.
+_SEPARATOR = r"(\s*[:|>»\-–—].{0,200})?\s*$"  # "Related: ...", "Read more » ...", or nothing after
 BOILERPLATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(pattern, re.IGNORECASE))
     for reason, pattern in (
         ("disclaimer", r"^.{0,40}(opinions?|views?)( and views)? expressed (here|in this|herein|are).{0,200}$"),
-        ("disclaimer", r"^.{0,60}(does not|do not|doesn'?t) (necessarily )?(reflect|represent).{0,160}$"),
+        ("disclaimer", r"^.{0,60}(does not|do not|doesn'?t) (necessarily )?(reflect|represent) (the )?(views?|opinions?|position|policy|official).{0,160}$"),
         ("disclaimer", r"^\s*(disclaimer|editor'?s note)\s*:.*$"),
         ("disclaimer", r"^.{0,80}(this (article|content|story) (was|has been|is) )(generated|written|produced|created) (with|by|using).{0,120}$"),
-        ("navigation", r"^\s*(related( stories| articles| coverage| news)?|more (stories|from|on this)|you may also like|recommended( for you)?|trending( now)?|most read|also read|see also)\b.{0,200}$"),
-        ("navigation", r"^\s*(read (more|also|next|the full)|continue reading|click here|full story)\b.{0,200}$"),
-        ("share", r"^\s*(share( this)?( (article|story|on))?|tweet|follow us|like us on|share on (facebook|twitter|x|whatsapp|linkedin)|email this|print this)\b.{0,120}$"),
-        ("newsletter", r"^.{0,40}(sign up|subscribe)\b.{0,40}(newsletter|updates|inbox|alerts|email).{0,120}$"),
-        ("newsletter", r"^.{0,40}newsletter.{0,80}(sign up|subscribe|inbox|delivered).{0,80}$"),
+        ("navigation", r"^(related( stories| articles| coverage| news| content| links| topics)?|more (stories|from \w+( \w+)?|on this( story)?)|you may also like|recommended( for you)?|trending( now)?|most (read|popular)|also read|see also)" + _SEPARATOR),
+        ("navigation", r"^(read (more|also|next)|read the full (story|article)|continue reading|click here|full story)\b.{0,200}$"),
+        ("share", r"^(share( this)?( (article|story|page|post))?( (on|via) (facebook|twitter|x|whatsapp|linkedin|email|reddit))?|tweet( this)?|follow us( on \w+)?|like us on \w+|email this( (article|story))?|print this( (article|story|page))?)" + _SEPARATOR),
+        ("newsletter", r"^.{0,40}(sign up|subscribe)\b.{0,40}\b(our|free|here|now|today)\b.{0,40}(newsletter|updates|inbox|alerts|email).{0,120}$"),
+        ("newsletter", r"^.{0,40}\b(our|your)\b.{0,30}newsletter.{0,80}(sign up|subscribe|inbox|delivered).{0,80}$"),
         ("image", r"^\s*(\(?(photo|image|picture|pic|credit|photograph|illustration)s?( credit)?\s*[:/(].{0,160})$"),
         ("image", r"^\s*\S+\.(jpe?g|png|gif|webp|svg)(\?\S*)?\s*$"),
         ("image", r"^.{0,120}\((getty images|reuters|ap photo|afp|epa|shutterstock)[^)]*\)\s*$"),
         ("link", r"^\s*(https?://|www\.)\S+\s*$"),
         ("advertisement", r"^\s*(advertisement|sponsored( content)?|ad|promoted)\s*$"),
-        ("copyright", r"^\s*(copyright|©|\(c\)).{0,160}$"),
+        ("copyright", r"^\s*(©|\(c\)|copyright\s*(©|\(c\)|\d{4})).{0,160}$"),
         ("copyright", r"^.{0,120}all rights reserved\.?\s*$"),
         ("credit", r"^\s*((additional )?reporting|writing|editing|compiled) by\b.{0,200}$"),
         ("credit", r"^\s*this (story|article|report) (is based on|was (first|originally) (published|reported)|first appeared|originally appeared).{0,200}$"),
         ("tags", r"^\s*(tags|topics|filed under)\s*:.{0,200}$"),
+        ("timestamp", r"^" + _TIMESTAMP + r"$"),
+        ("byline", r"^" + _BYLINE + r"$"),
     )
 )
-
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres supt insp
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
@@ -54,20 +72,46 @@ _INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
 
 
+# Chrome: a block of short lines at the top or bottom of a page (site name, section word, timestamp,
+# byline) is chrome when one of its lines is a timestamp or a byline; alone, a short line may be a headline.
+_CHROME_BLOCK_LINES = 6
+_CHROME_LINE_WORDS = 8
+_CHROME_MARKERS = ("timestamp", "byline")
+
+
+def _line_reason(stripped: str) -> str | None:
+    return next((reason for reason, pattern in BOILERPLATE_PATTERNS if pattern.match(stripped)), None)
+
+
+def _is_short_line(stripped: str) -> bool:
+    return len(stripped.split()) <= _CHROME_LINE_WORDS and not stripped.endswith((".", "!", "?", ".\"", ".”", ":"))
+
+
+def _chrome_block(lines: list[tuple[int, int, str, str | None]]) -> list[tuple[int, int, str, str | None]]:
+    """The leading run of short lines, when it holds a timestamp or byline (and is not the whole text)."""
+    block = []
+    for line in lines:
+        if not _is_short_line(line[2]) or len(block) == _CHROME_BLOCK_LINES:
+            break
+        block.append(line)
+    if len(block) == len(lines) or not any(reason in _CHROME_MARKERS for *_, reason in block):
+        return []
+    return block
+
+
 def find_boilerplate(clean: str) -> list[tuple[int, int, str]]:
     """[start, end, reason] of boilerplate lines in the clean text."""
-    found = []
+    lines = []  # (start, end, stripped text, reason) of each non-blank line
     pos = 0
     for line in clean.split("\n"):
         stripped = line.strip()
         if stripped:
-            for reason, pattern in BOILERPLATE_PATTERNS:
-                if pattern.match(stripped):
-                    lead = len(line) - len(line.lstrip())
-                    found.append((pos + lead, pos + lead + len(stripped), reason))
-                    break
+            lead = len(line) - len(line.lstrip())
+            lines.append((pos + lead, pos + lead + len(stripped), stripped, _line_reason(stripped)))
         pos += len(line) + 1
-    return found
+    chrome = {line[0] for line in _chrome_block(lines) + _chrome_block(lines[::-1])}
+    return [(a, b, "chrome" if a in chrome and reason is None else reason)
+            for a, b, _, reason in lines if reason is not None or a in chrome]
 
 
 def _is_boundary(text: str, end: int, next_start: int) -> bool:
@@ -90,15 +134,74 @@ def _is_boundary(text: str, end: int, next_start: int) -> bool:
     return first.isupper() or first.isdigit() or first in _OPENERS or first in "-–—"
 
 
+# A full stop, ? or ! with no space before the next sentence, as crawls glue paragraphs: "hiding.For",
+# "got.”We", "licences.'This", "heroes?Overall", "'services'.One". The mark follows a word, a figure,
+# a bracket or a closing quote, and a capital (or an opening quote) follows. Initials and dotted
+# acronyms ("J.K.Rowe", "U.S.Army") are left alone in glue_points.
+_GLUE = re.compile(r"(?<=[A-Za-z0-9%)\]\"'”’])[.!?]+(?P<closers>[\"'”’»)\]]*)(?=[\"'“‘«]?[A-Z])")
+_INITIAL_OR_ACRONYM = re.compile(r"(?:^|[\s(\"'“‘])(?:[A-Za-z]\.)*[A-Za-z]$")
+_URL_TOKEN = re.compile(r"(://|www\.|@|\.(com|org|net|gov|edu|co|uk|io)\b)", re.IGNORECASE)
+
+
+def _open_straight_quote(text: str, start: int, pos: int, mark: str) -> bool:
+    """Is a straight `mark` quotation open at `pos`, counting from `start`? Apostrophes inside
+    words ("didn't") are not quote marks."""
+    depth = 0
+    for m in re.finditer(re.escape(mark), text[start:pos]):
+        i = start + m.start()
+        before = text[i - 1] if i > start else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if mark == "'" and before.isalnum() and after.isalnum():
+            continue
+        if before.isspace() or before in "([{—–-:" or i == start:
+            depth += 1
+        elif depth:
+            depth -= 1
+    return depth > 0
+
+
+def glue_points(clean: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(end of one sentence, start of the next) wherever crawling lost the space between them."""
+    points = []
+    piece_start = start
+    for m in _GLUE.finditer(clean, start, end):
+        token_end = clean.find(" ", m.end(), end)
+        if _URL_TOKEN.search(clean[clean.rfind(" ", start, m.start()) + 1 : token_end if token_end >= 0 else end]):
+            continue  # "www.BBC.co.uk", "news@BBC.com"
+        if m.group()[0] == "." and _INITIAL_OR_ACRONYM.search(clean[max(start, m.start() - 20) : m.start()]):
+            continue  # "J.K.Rowe", "U.S.Army"
+        word = _WORD_BEFORE.search(clean[max(start, m.start() - 20) : m.start() + 1])
+        if m.group()[0] == "." and word and word.group(1).lower() in ABBREVIATIONS:
+            continue  # "Mr.Smith"
+        stop = m.end()
+        closers = m.group("closers")
+        # A straight quote between the mark and the capital closes the sentence before it when a
+        # quotation is open there, and otherwise opens the next sentence.
+        if closers and closers[-1] in "\"'" and not _open_straight_quote(clean, piece_start, m.end() - 1, closers[-1]):
+            stop -= 1
+        points.append((stop, stop))
+        piece_start = stop
+    return points
+
+
 def split_sentences(clean: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans within clean[start:end] (one paragraph or line).
 
-    A quotation that opens and closes in the paragraph is kept whole:
-    '"We will not stop. Not now," she said.' is one sentence.
+    Glued sentences ("hiding.For") are split first (`glue_points`). A quotation that opens and
+    closes in the paragraph is kept whole: '"We will not stop. Not now," she said.' is one
+    sentence; a quote mark that does not open or close a quotation protects nothing.
     """
     spans = []
+    piece_start = start
+    for stop, _ in glue_points(clean, start, end):
+        spans += _split_piece(clean, piece_start, stop)
+        piece_start = stop
+    return spans + _split_piece(clean, piece_start, end)
+
+
+def _split_piece(clean: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
     sent_start = start
-    # Positions inside a straight or curly double quotation that closes.
     quoted = _quoted_ranges(clean, start, end)
     for match in _END.finditer(clean, start, end):
         stop = match.end()
@@ -118,10 +221,16 @@ def split_sentences(clean: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _quoted_ranges(clean: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Quotations that really open and close: the opening mark follows a space, a bracket or the
+    start, and the closing mark is followed by a space, punctuation or the end. An unbalanced mark
+    pairs with the next quotation's opening mark, which fails the closing test, so it protects nothing."""
     ranges = []
     for match in re.finditer(r"“[^”]*”|(?<![A-Za-z])\"[^\"]*\"", clean[start:end]):
-        if len(match.group()) < 600:
-            ranges.append((start + match.start(), start + match.end() - 1))
+        a, b = start + match.start(), start + match.end()
+        before = clean[a - 1] if a > start else " "
+        after = clean[b] if b < end else " "
+        if len(match.group()) < 600 and (before.isspace() or before in "([{—–-:") and not after.isalnum():
+            ranges.append((a, b - 1))
     return ranges
 
 
@@ -137,7 +246,15 @@ def segment(document: Document) -> SegmentedDocument:
         pos += len(line) + 1
         if line_start >= line_end or line_start in boiler_starts:
             continue
+        spans: list[tuple[int, int]] = []
         for a, b in split_sentences(clean, line_start, line_end):
+            # A split with no space may fall inside a stretch that normalisation rewrote as a whole
+            # (mojibake repair); the two halves would then share original text, so they stay one.
+            if spans and document.to_text_span(a, b)[0] < document.to_text_span(*spans[-1])[1]:
+                spans[-1] = (spans[-1][0], b)
+            else:
+                spans.append((a, b))
+        for a, b in spans:
             t_start, t_end = document.to_text_span(a, b)
             sentences.append(
                 Sentence(
