@@ -76,3 +76,41 @@ def test_fact_from_a_neighbouring_source_sentence_is_not_a_change():
     der = segment(document_from_text("Claims rose sharply to 4,120."))
     v = verdicts(src, der, (Alignment((0,), (0,), 0.9, 0.9),))
     assert v[0].verdict == "supported"
+
+
+@pytest.mark.parametrize(
+    "source, derived",
+    [
+        # a credit line names the outlet: credit, not a changed name
+        ("More than 100 edited images have emerged online.", "More than 100 edited images have emerged online, the Daily Mail reported."),
+        ("More than 100 edited images have emerged online.", "According to the Daily Mail, more than 100 edited images have emerged online."),
+        # name variants: dots, plural/demonym, initials, surname of a full name
+        ("The U.S. spends $919 on prom.", "The US spends $919 on prom."),
+        ("Staff at the WHO said the case was closed.", "Staff at the World Health Organization said the case was closed."),
+        ("Prices suit Australian shoppers this year.", "Prices suit Australians shoppers this year."),
+        ("Hamilton guides the team with Rosberg this season.", "Hamilton guides the team with Nico Rosberg this season."),
+        # a dropped quantifier is no flip; "all over" and "some 200" quantify nothing
+        ("All 12 residents left the building on Monday.", "The 12 residents left the building on Monday."),
+        ("Many people around the world responded with edits.", "People all over the world responded with edits."),
+        ("Some 200 people came to the hearing.", "About 200 people came to the hearing."),
+        # "May" the month is no hedge; "one of" is no count; "10m" is a length, not ten million
+        ("The court met in May to hear the case.", "The court must hear the case, it decided in May."),
+        ("It was one of the worst years for claims since 18 were filed.", "It was one of the worst years for claims since 18 were filed."),
+        ("Officials built a 10m sea wall after the storm.", "After the storm officials built a 10m sea wall."),
+        # the claim is given to a speaker instead of "allegedly"
+        ("She allegedly took money for each marriage.", "Prosecutors say she took money for each marriage."),
+    ],
+)
+def test_faithful_retellings_of_real_patterns_have_no_findings(source, derived):
+    v, _, _ = judge(source, derived)
+    assert [f"{f.kind}: {f.explanation}" for x in v for f in x.findings] == []
+
+
+def test_changed_names_and_flips_are_still_found_beside_a_credit():
+    v, _, _ = judge("The ruling was criticised by Grace Okafor on Monday.",
+                    "The ruling was criticised by Maria Lopez on Monday, the Daily Mail reported.")
+    assert [f.kind for x in v for f in x.findings] == ["entity_changed"]
+    v, _, _ = judge("Most residents left the building on Monday.", "All residents left the building on Monday.")
+    assert [f.kind for x in v for f in x.findings] == ["quantifier_changed"]
+    v, _, _ = judge("He has played all but five of the club's games.", "He has played every one of the club's games.")
+    assert [f.kind for x in v for f in x.findings] == ["quantifier_changed"]

@@ -19,12 +19,12 @@ from copydesk.check.entities import CapitalisedTagger, Entity, entity_key
 
 @dataclass(frozen=True)
 class Atom:
-    kind: str  # number, year, relative_time, quantifier, hedge, negation, comparison, quote, attribution, name, vague
+    kind: str  # number, year, relative_time, quantifier, hedge, negation, comparison, quote, attribution, credit, name, vague
     start: int
     end: int
     text: str
     value: str  # normalised value to compare ("4120", "2021", "all", "unconfirmed", ...)
-    bound: str = "exact"  # numbers: exact, about, at_least, at_most, over, under
+    bound: str = "exact"  # numbers: exact, about, up_to, at_least, at_most, over, under
     label: str = ""  # names: the entity label (PERSON, GPE, ORG, ... or NAME from the rule tagger)
 
 
@@ -33,7 +33,8 @@ def _span_atoms(kind: str, pattern: re.Pattern[str], text: str, value) -> list[A
 
 
 _BOUNDS = (
-    ("about", r"about|around|roughly|approximately|some|nearly|almost|close to|an estimated|up to"),
+    ("about", r"about|around|roughly|approximately|some|nearly|almost|close to|an estimated"),
+    ("up_to", r"up to|as much as|as many as|as high as"),
     ("over", r"over|more than|above|exceeding|upwards of"),
     ("under", r"under|less than|fewer than|below"),
     ("at_least", r"at least|no fewer than|no less than"),
@@ -46,7 +47,7 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _WORD_NUMBER = re.compile(
-    rf"(?:\b(?P<bound>{_BOUND_WORDS})\s+)?\b(?P<word>{'|'.join(NUMBER_WORDS)})\b(?P<pct>\s*(?:%|per\s?cent|percent))?",
+    rf"(?:\b(?P<bound>{_BOUND_WORDS})\s+)?\b(?P<word>{'|'.join(NUMBER_WORDS)})\b(?!\s+of\b)(?P<pct>\s*(?:%|per\s?cent|percent))?",
     re.IGNORECASE,
 )
 _FRACTIONS = {"a quarter": "0.25", "a third": "0.333", "half": "0.5", "two thirds": "0.667", "three quarters": "0.75"}
@@ -62,16 +63,22 @@ QUANTIFIERS = {
     "all": "all", "every": "all", "each": "all", "nearly all": "nearly all", "almost all": "nearly all",
     "virtually all": "nearly all", "most": "most", "the majority of": "most", "many": "many",
     "several": "some", "some": "some", "a few": "a few", "few": "few", "none": "none", "no one": "none",
-    "only": "only",
+    "only": "only", "all but": "nearly all",
 }
-_QUANTIFIER = re.compile(r"\b(" + "|".join(sorted(QUANTIFIERS, key=len, reverse=True)) + r")\b(?=\s+(?:of\s+)?\w)", re.IGNORECASE)
+# "all over the world", "at all" and "after all" quantify nothing; "some 200" is a bound (see _BOUNDS).
+_QUANTIFIER = re.compile(
+    r"(?<!\bat )(?<!\bafter )(?<!\babove )\b(" + "|".join(sorted(QUANTIFIERS, key=len, reverse=True)) + r")\b"
+    r"(?!\s+(?:over|along|the same|the way|right)\b)(?=\s+(?:of\s+)?\w)",
+    re.IGNORECASE,
+)
 HEDGES = {
     "could not be confirmed": "unconfirmed", "could not be independently confirmed": "unconfirmed",
     "not been confirmed": "unconfirmed", "unconfirmed": "unconfirmed", "could not be verified": "unconfirmed",
     "unverified": "unconfirmed", "remains unclear": "unclear", "is unclear": "unclear", "unclear": "unclear",
-    "unknown": "unclear", "allegedly": "alleged", "alleged": "alleged", "reportedly": "reported",
+    "unknown": "unclear", "allegedly": "alleged", "alleged": "alleged", "accused of": "alleged",
+    "charged with": "alleged", "suspected of": "alleged", "reportedly": "reported",
     "may": "possible", "might": "possible", "could": "possible", "possibly": "possible", "perhaps": "possible",
-    "probably": "likely", "likely": "likely", "expected to": "likely", "must": "certain", "certainly": "certain",
+    "probably": "likely", "likely": "likely", "expected to": "likely", "certainly": "certain",
     "definitely": "certain", "confirmed": "confirmed",
 }
 _HEDGE = re.compile(r"\b(" + "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
@@ -91,6 +98,21 @@ REPORTING_VERBS = (
     "according to|wrote|writes|believes|believed|accused|accuses|demanded"
 )
 _ATTRIBUTION = re.compile(rf"\b({REPORTING_VERBS})\b", re.IGNORECASE)
+# A credit line names the outlet a retelling took its story from ("..., the Daily Mail reported",
+# "according to CNN", "a commentary published by CNN", "the piece explains"): credit, not a changed
+# name or a new speaker.
+_OUTLET_WORD = (r"(?:Mail|Times|Post|News|Press|Reuters|AP|AFP|CNN|BBC|NBC|CBS|ABC|Fox|NPR|Sky|Guardian|Telegraph|"
+                r"Journal|Herald|Tribune|Gazette|Agency|Wire|Bloomberg|Independent|Express|Mirror|Sun|Standard|"
+                r"Observer|Chronicle|Magazine|Radio|Television|TV|Online|Politico|Axios)")
+_OUTLET = rf"(?:the\s+)?(?:[A-Z][\w.&'’-]*\s+){{0,3}}{_OUTLET_WORD}\b(?:\s+[A-Z][\w.&'’-]*){{0,2}}"
+_THE_PIECE = r"(?i:the|this|a|an)\s+(?:piece|article|report|commentary|column|story|op-ed|analysis|editorial)"
+_CREDIT = re.compile(
+    rf"(?i:according to|(?:first |originally )?(?:reported|published) by|in a (?:report|commentary|piece|column|story)"
+    rf"(?: published)? (?:by|in|for))\s+{_OUTLET}"
+    rf"|{_OUTLET}(?:'s?)?\s+(?:has |had )?(?:reported|reports|said in a report)"
+    rf"|{_THE_PIECE}\s+(?:\w+\s+)?(?:explains|explained|says|said|notes|noted|argues|argued|reports|reported|adds|added|writes|wrote)"
+    rf"|(?i:according to|as)\s+{_THE_PIECE}"
+)
 _VAGUE = re.compile(
     r"\b(several|various|some|many|a number of|multiple|certain|other)\s+(regions?|areas?|places?|countries|cities|towns|"
     r"officials?|experts?|sources?|people|analysts?|critics|residents|organi[sz]ations?|groups?|companies|provinces?|states?)\b"
@@ -100,7 +122,11 @@ _VAGUE = re.compile(
 
 
 def _quantity_value(m: re.Match[str]) -> str:
-    value = number_key(m.group("num"), m.group("scale"))
+    scale = m.group("scale")
+    if scale and scale.lower() == "m" and not m.group("cur"):
+        # "$5m" is five million; "a 10m sea wall" is ten metres: a bare "m" is a unit, kept as written.
+        return number_key(m.group("num")) + "m"
+    value = number_key(m.group("num"), scale)
     return value + ("%" if m.group("pct") else "")
 
 
@@ -131,12 +157,15 @@ def extract_atoms(text: str, published: date | None = None, entities: Sequence[E
         anchor = named_year if phrase in _ANAPHORIC else (published.year if published else None)
         value = str(anchor + offset) if anchor is not None else f"relative:{offset}"
         atoms.append(Atom("relative_time", m.start(), m.end(), m.group(), value))
-    atoms += _span_atoms("quantifier", _QUANTIFIER, text, lambda m: QUANTIFIERS[m.group().lower()])
-    atoms += _span_atoms("hedge", _HEDGE, text, lambda m: HEDGES[m.group().lower()])
+    atoms += [a for a in _span_atoms("quantifier", _QUANTIFIER, text, lambda m: QUANTIFIERS[m.group().lower()])
+              if not (a.value == "some" and re.match(r"\s+\d", text[a.end:]))]
+    # "May" with a capital is the month ("in May"), not the hedge.
+    atoms += [a for a in _span_atoms("hedge", _HEDGE, text, lambda m: HEDGES[m.group().lower()]) if a.text != "May"]
     atoms += _span_atoms("negation", _NEGATION, text, lambda m: "not")
     atoms += _span_atoms("comparison", _COMPARISON, text, lambda m: COMPARISONS[m.group().lower()])
     atoms += _span_atoms("quote", QUOTE, text, lambda m: _quote_key(m.group(1) or m.group(2)))
     atoms += _span_atoms("attribution", _ATTRIBUTION, text, lambda m: m.group().lower())
+    atoms += _span_atoms("credit", _CREDIT, text, lambda m: m.group().lower())
     atoms += _span_atoms("vague", _VAGUE, text, lambda m: m.group().lower())
     verbs = [a for a in atoms if a.kind == "attribution"]
     if entities is None:

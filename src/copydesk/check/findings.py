@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from copydesk.check.atoms import Atom, extract_atoms, parse_date
@@ -38,6 +38,9 @@ CALENDAR = re.compile(
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 STRONG_HEDGES = frozenset({"unconfirmed", "unclear", "alleged", "reported"})
+ASSERTIONS = frozenset({"certain", "confirmed"})
+# "allegedly" and "reportedly" both leave the claim to others: one for the other is no change.
+_EQUIVALENT = {"reported": "alleged"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ class Located:
 
 def sentence_atoms(sentence: Sentence, document: Document, entities: Sequence[Entity] | None = None) -> list[Located]:
     atoms = extract_atoms(sentence.clean, parse_date(document.published), entities)
+    # The outlet named in a credit line ("the Daily Mail reported") is credit, not a name to check
+    # or a speaker.
+    credits = [a for a in atoms if a.kind == "credit"]
+    atoms = [a for a in atoms if a.kind not in ("name", "attribution")
+             or not any(c.start <= a.start and a.end <= c.end for c in credits)]
     return [Located(a, sentence, document) for a in atoms]
 
 
@@ -65,9 +73,25 @@ class SourceView:
 
     atoms: Mapping[int, list[Located]]
     text: str  # lowercased story text
+    _dotless: str | None = field(default=None, repr=False, compare=False)
 
     def names(self, value: str) -> bool:
-        return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", self.text) is not None
+        """Is `value` (a lowercased name) named in the source, as written or as a variant: without
+        dots ("us" for "u.s."), singular or plural ("australians"), by its initials ("nsw" for
+        "new south wales"), or by its last word (a surname: "rosberg" for "nico rosberg")?"""
+        words = value.replace(".", "").split()
+        if not words:
+            return False
+        variants = {value, " ".join(words), value.removesuffix("s"), value + "s", value + "es"}
+        if len(words) > 1:
+            variants |= {"".join(w[0] for w in words if w not in ("of", "and", "the")), words[-1]}
+        return any(re.search(rf"(?<!\w){re.escape(v)}(?!\w)", self.dotless) for v in variants if len(v) > 1)
+
+    @property
+    def dotless(self) -> str:
+        if self._dotless is None:
+            object.__setattr__(self, "_dotless", re.sub(r"(?<=\w)\.(?=\w)|(?<=\b\w)\.", "", self.text))
+        return self._dotless
 
 
 def _of(atoms: Sequence[Located], *kinds: str) -> list[Located]:
@@ -134,7 +158,7 @@ def _numbers(d_atoms, s_atoms, near, everywhere, out: FindingBuilder, derived: S
             if match.atom.bound != d.atom.bound and "exact" in (match.atom.bound, d.atom.bound):
                 out.add("number_changed", d, match, f"the source says “{match.atom.text}”; here “{d.atom.text}”", derived)
             continue
-        if d.atom.value in known:
+        if d.atom.value in known or any(_rounds(d.atom.value, k) for k in known):
             continue
         same_unit = [s for s in source_numbers if s.atom.value.endswith("%") == d.atom.value.endswith("%")]
         counterpart = same_unit[0] if same_unit else (source_numbers[0] if source_numbers else None)
@@ -166,7 +190,7 @@ def _entities(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived
     source_names = _of(s_atoms, "name")
     derived_tokens = _name_tokens(d_atoms)
     for d in _of(d_atoms, "name"):
-        if source.names(d.atom.value):
+        if not any(c.isupper() for c in d.atom.text) or source.names(d.atom.value):
             continue  # named somewhere in the source, as written ("Okafor" for "Grace Okafor" too)
         missing = [s for s in source_names if not set(s.atom.value.split()) & derived_tokens]
         # The replaced name is likeliest one of the same kind (a city for a city).
@@ -209,7 +233,7 @@ def _quotes(d_atoms, s_atoms, everywhere, out: FindingBuilder, derived: Sentence
         else:
             out.add("quote_fabricated", d, None, "no such quotation in the source", derived)
     quoted = _of(s_atoms, "quote")
-    if quoted and not _of(d_atoms, "quote") and not _of(d_atoms, "attribution"):
+    if quoted and not _of(d_atoms, "quote") and not _of(d_atoms, "attribution", "credit"):
         q = max(quoted, key=lambda a: len(_content(a.atom.value) & _content(derived.clean)))
         if len(_content(q.atom.value) & _content(derived.clean)) >= max(2, len(_content(q.atom.value)) // 2):
             speaker = next((n.atom.text for n in _of(s_atoms, "name") if n.sentence is q.sentence), "a speaker")
@@ -255,10 +279,13 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     (`group_atoms`: all derived sentences of the alignment), so a drop is
     only flagged when the whole group lacks it.
     """
-    hedges_d, hedges_s = _of(d_atoms, "hedge"), _of(s_atoms, "hedge")
+    # Only hedges that weaken a claim count: losing "confirmed" changes nothing a reader acts on.
+    hedges_d = [a for a in _of(d_atoms, "hedge") if a.atom.value not in ASSERTIONS]
+    hedges_s = [a for a in _of(s_atoms, "hedge") if a.atom.value not in ASSERTIONS]
     derived_words = _content(derived.clean)
     source_words = {w for s in sources for w in _content(s.clean)}
     near_copy = len(derived_words & source_words) >= 0.8 * max(1, len(derived_words))
+    same_words = derived_words & source_words
 
     def own(atoms, kind, covering):
         # "less than" in "less than 90 million" is the number's bound; "several" in "several regions" is vague.
@@ -271,32 +298,66 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     ):
         if kind == "comparison_changed" and not d_list and s_list == [a for a in s_list if _inside(a, _of(s_atoms, "number"))]:
             continue  # only a number's bound was dropped: number_changed reports it
-        d_values, s_values = {a.atom.value for a in d_list}, {a.atom.value for a in s_list}
+        # A qualifier bears on the claim retold only when a word both sentences share follows it
+        # ("may be transmitting" in a clause the summary left out is not dropped from it).
+        s_list = [a for a in s_list if _bears_on_shared(a, same_words)]
+        d_values = {_EQUIVALENT.get(a.atom.value, a.atom.value) for a in d_list}
+        s_values = {_EQUIVALENT.get(a.atom.value, a.atom.value) for a in s_list}
         if not s_list or d_values == s_values or (d_values and d_values <= s_values):
             continue
         if not d_values:
-            # Summaries drop qualifiers all the time. A drop is reported when the
-            # sentence is otherwise a near copy, or when a strong hedge ("could not
-            # be confirmed", "allegedly") is lost, and not when the other half of a
-            # split keeps it.
+            # Summaries drop qualifiers all the time. A dropped quantifier is no finding ("All 12
+            # residents" -> "The 12 residents"): only a flip is. A dropped hedge is reported when the
+            # sentence is otherwise a near copy, or when a strong hedge ("could not be confirmed",
+            # "allegedly") is lost and the claim is not given to a speaker instead ("prosecutors
+            # say"), and not when the other half of a split keeps it.
+            if kind == "quantifier_changed":
+                continue
+            attributed = bool(_of(d_atoms, "attribution", "credit")) and s_values <= {"alleged", "reported"}
             strong = kind == "hedge_changed" and bool(s_values & STRONG_HEDGES)
-            if not (near_copy or strong):
+            if attributed or not (near_copy or strong):
                 continue
             if {a.atom.value for a in group_atoms if a.atom.kind == s_list[0].atom.kind} & s_values:
                 continue
         s = s_list[0]
-        d = next((a for a in d_list if a.atom.value not in s_values), None)
+        d = next((a for a in d_list if _EQUIVALENT.get(a.atom.value, a.atom.value) not in s_values), None)
         here = f"“{d.atom.text}”" if d else "nothing"
         out.add(kind, d, s, f"{noun}: the source says “{s.atom.text}”; here {here}", derived)
     neg_d = [a for a in _of(d_atoms, "negation") if not _inside(a, hedges_d)]
     neg_s = [a for a in _of(s_atoms, "negation") if not _inside(a, hedges_s)]
-    # A flip only means something when the two sentences say nearly the same words.
-    same_words = derived_words & source_words
+    # A flip only means something when the two sentences say nearly the same words, and the
+    # negation stands by a word both say ("did not know" / "knew" is no evidence; "not guilty" /
+    # "guilty" is).
     if (
         len(neg_d) % 2 != len(neg_s) % 2
         and len(sources) == 1
         and len(same_words) >= 0.6 * max(1, len(derived_words))
+        and any(_bears_on_shared(a, same_words) for a in neg_d + neg_s)
     ):
         d = neg_d[0] if neg_d else None
         s = neg_s[0] if neg_s else None
         out.add("negation_flipped", d, s, "negated in one text and not in the other", derived)
+
+
+def _bears_on_shared(qualifier: Located, shared: set[str]) -> bool:
+    """Is one of the next three content words after a negation, hedge or quantifier one both
+    sentences share? At the end of a clause ("..., could not be confirmed."), the three before it."""
+    text = qualifier.sentence.clean
+    clause = re.split(r"[.;:!?]", text[qualifier.atom.end :], maxsplit=1)[0]
+    words = [w for w in _WORD.findall(clause.lower()) if len(w) > 3][:3]
+    if not words:
+        words = [w for w in _WORD.findall(text[: qualifier.atom.start].lower()) if len(w) > 3][-3:]
+    return any(w in shared for w in words)
+
+
+def _rounds(rounded: str, exact: str) -> bool:
+    """Is `rounded` a rounder form of `exact` ("£6billion" for "£6.7bn", "1.2m" for "1,190,000")?
+    Fewer significant digits, within 12%."""
+    try:
+        r, e = float(rounded.rstrip("%m")), float(exact.rstrip("%m"))
+    except ValueError:
+        return False
+    if rounded.endswith("%") != exact.endswith("%") or e == 0 or r == e:
+        return False
+    significant = lambda x: len(f"{x:.6g}".replace(".", "").replace("-", "").strip("0"))  # noqa: E731
+    return significant(r) < significant(e) and abs(r - e) / abs(e) <= 0.12
