@@ -150,3 +150,9 @@ def test_relation_figures_read_recall_by_gold_and_precision_by_prediction():
     assert figures["relation_recall"] == {"paraphrase": 75.0, "light_edit": 0.0}
     assert figures["relation_precision"] == {"paraphrase": 60.0, "light_edit": 0.0}
     assert figures["relation_confusion"]["paraphrase->same_event"] == 1
+
+
+def test_a_ceiling_fails_when_a_false_alarm_rate_is_above_it():
+    results = {"retold": {"default": {"faithful_distorted_share": 0.08, "drifts_caught": 0.9}}}
+    floors = {"retold.default.faithful_distorted_share": {"max": 0.05}, "retold.default.drifts_caught": {"max": 0.95}}
+    assert below_floors(results, floors) == ["retold.default.faithful_distorted_share: 0.0800 is above the ceiling 0.05"]

@@ -11,7 +11,7 @@ from typing import Any
 
 from copydesk.align.embedder import Embedder, make_embedder
 from copydesk.check.corrupt import KINDS
-from copydesk.evaluate import alignment, claims, corruptions, datasets, generated, peers, tracing
+from copydesk.evaluate import alignment, claims, corruptions, datasets, generated, peers, retold, tracing
 from copydesk.settings import ENTITY_TAGGERS, FAST, STATIC, Settings, calibration
 
 # Published figures on the same data, cited in the report.
@@ -128,15 +128,41 @@ def evaluate_generated(data_dir: Path, embedder: Embedder, settings: Settings, c
     return figures
 
 
+def faithful_sets(data_dir: Path, ci: bool = False) -> dict[str, tuple[list[datasets.LabelledSummary], str]]:
+    """Summaries people judged faithful, on test splits only: where every finding is a false alarm."""
+    bump = {(x.article_id, x.summary): x for x in datasets.bump_pairs(data_dir)
+            if not x.unfaithful and not alignment.is_dev_article(x.article_id)}
+    sets = {"bump_references": (list(bump.values()), "BUMP reference summaries, test half")}
+    if not ci:
+        sets["frank_factual"] = ([x for x in datasets.frank(data_dir) if not x.unfaithful and x.split.endswith("/test")],
+                                 "FRANK summaries every annotator marked fully factual, test split")
+    return sets
+
+
+def evaluate_retold(data_dir: Path, embedder: Embedder, settings: Settings, ci: bool = False) -> dict[str, Any]:
+    """The retold set (development data: nothing is fit on it, but the rules were read against it),
+    false alarms on real faithful summaries, and per-kind precision over both."""
+    started = time.time()
+    figures: dict[str, Any] = {"default": retold.evaluate_retold(retold.load(data_dir), embedder, settings)}
+    faithful = {}
+    for name, (items, split) in faithful_sets(data_dir, ci).items():
+        faithful[name] = {**retold.faithful_findings(items, embedder, settings), "split": split}
+    figures["faithful_text"] = faithful
+    figures["kind_precision"] = retold.kind_precision(figures["default"], list(faithful.values()))
+    figures["seconds"] = round(time.time() - started, 1)
+    return figures
+
+
 EVALUATORS: dict[str, Callable[..., dict[str, Any]]] = {
     "alignment": evaluate_alignment,
     "claims": evaluate_claims,
     "tracing": evaluate_tracing,
     "generated": evaluate_generated,
     "taggers": evaluate_taggers,
+    "retold": evaluate_retold,
 }
 # The tagger choice is documented, not guarded: CI leaves it out.
-CI_EVALUATORS = ("alignment", "claims", "tracing", "generated")
+CI_EVALUATORS = ("alignment", "claims", "tracing", "generated", "retold")
 
 
 def run(data_dir: Path, only: list[str] | None = None, ci: bool = False) -> dict[str, Any]:
@@ -160,7 +186,7 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}"
 
 
-def markdown(results: dict[str, Any]) -> str:
+def markdown(results: dict[str, Any], root_dir: Path = Path(".")) -> str:
     s = results["settings"]
     lines = [
         "# Evaluation",
@@ -245,6 +271,9 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append("")
     if "claims" in results:
         lines += claims_markdown(results["claims"])
+    if "retold" in results:
+        lines += retold_markdown(results["retold"])
+    lines += splitters_markdown(root_dir)
     if "taggers" in results:
         lines += taggers_markdown(results["taggers"])
     if "tracing" in results:
@@ -252,6 +281,83 @@ def markdown(results: dict[str, Any]) -> str:
     if "generated" in results:
         lines += generated_markdown(results["generated"])
     return "\n".join(lines)
+
+
+RETOLD_GOALS = "drifts caught ≥ 85%, right kind ≥ 65%, faithful sentences distorted ≤ 5%, additions unsupported ≥ 90%, boilerplate set aside ≥ 95%, same story 24/24"
+
+
+def retold_markdown(r: dict[str, Any]) -> list[str]:
+    d = r["default"]
+    lines = [
+        "## Claim check on realistic retellings (`retold/`)",
+        "",
+        f"{d['pairs']} pairs: 12 real CNN/Daily Mail articles (half stored as scraped, glued text), each with a hand-written",
+        "AI-style retelling carrying 6 planted drifts, filler, an invented claim and site chrome, and a faithful credited",
+        "rewrite. Scored as the set's README says. **This is development data**: the segmentation and finding rules",
+        "were read against it (its false alarms and misses), so these figures are optimistic; a held-out set of the same",
+        f"kind checks the work. Goals (issue #19): {RETOLD_GOALS}.",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| planted drifts caught (sentence called distorted) | {_pct(d['drifts_caught'])}% of {d['drifts']} |",
+        f"| caught with the right kind | {_pct(d['drifts_right_kind'])}% |",
+        f"| sentences of the faithful rewrites called distorted | {_pct(d['faithful_distorted_share'])}% of {d['faithful_sentences']} |",
+        f"| sentences of the faithful rewrites called unsupported | {_pct(d['faithful_unsupported_share'])}% |",
+        f"| additions (filler, invented claim) called unsupported | {_pct(d['additions_unsupported'])}% of {d['additions']} |",
+        f"| chrome, disclaimer and Related lines set aside | {_pct(d['boilerplate_set_aside'])}% of {d['boilerplate_lines']} |",
+        f"| faithful sentences aligned to the right source sentence | {_pct(d['aligned_right'])}% of {d['alignment_checks']} |",
+        f"| … and called supported | {_pct(d['supported_and_aligned_right'])}% |",
+        f"| pairs called the same story | {d['same_story']} of {d['pairs']} |",
+        "",
+        "Per kind: planted drifts caught / with the right kind, and the precision of the kind's findings. A finding is",
+        "right only on a sentence carrying a planted drift of its kind; every other finding of the kind is false, in the",
+        "retold set and on the real faithful summaries below (so precision counts false alarms on real faithful text).",
+        "",
+        "| kind | planted | caught | right kind | findings right | false (retold) | false (faithful corpora) | precision |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for kind, c in d["per_kind"].items():
+        p = r["kind_precision"].get(kind, {})
+        precision = "" if p.get("precision") is None else _pct(p["precision"])
+        lines.append(f"| {kind} | {c['planted']} | {c['caught']} | {c['right_kind']} | {p.get('right', '')}"
+                     f" | {p.get('false_retold', '')} | {p.get('false_faithful_corpora', '')} | {precision} |")
+    lines += [
+        "",
+        "False alarms on real faithful summaries (test splits; every finding is false):",
+        "",
+        "| set | summaries | sentences | sentences distorted | summaries with a finding | findings by kind |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, f in r["faithful_text"].items():
+        kinds = ", ".join(f"{k} {n}" for k, n in f["findings"].items())
+        lines.append(f"| {f['split']} | {f['summaries']} | {f['sentences']} | {_pct(f['distorted_share'])}%"
+                     f" | {_pct(f['summaries_flagged'])}% | {kinds} |")
+    lines += ["", "Faithful-rewrite false alarms (examples):", ""]
+    lines += [f"- {x['pair']}: “{x['sentence']}” ({x['why']})" for x in d["false_alarm_examples"]]
+    lines.append("")
+    return lines
+
+
+def splitters_markdown(root: Path) -> list[str]:
+    """The base sentence splitter comparison, from eval/splitters.json (scripts/compare_splitters.py)."""
+    path = root / "eval" / "splitters.json"
+    if not path.exists():
+        return []
+    rows = json.loads(path.read_text(encoding="utf-8"))["rows"]
+    lines = [
+        "## Sentence splitting on real text",
+        "",
+        "`scripts/compare_splitters.py`: each base splitter runs after copydesk's de-gluing pass. Fixtures are",
+        "`tests/fixtures/crawl_segmentation.json` (written for copydesk, so our rules were made to pass them); the",
+        "retold set's author sentences; and, for the retold set's 6 scraped sources, the sentences each splitter finds",
+        "in FRANK's unglued text found again in the glued text.",
+        "",
+        "| splitter | fixtures | retold author sentences | scraped sources | seconds |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| {x['splitter']} | {x['fixtures']} | {x['retold_author_sentences']} | {x['scraped_sources']} | {x['seconds']} |"
+              for x in rows]
+    return lines + ["", "copydesk uses its own rules (the first row) as the base split.", ""]
 
 
 def _recall_precision_cells(r: dict[str, Any], kinds: tuple[str, ...]) -> str:
@@ -547,7 +653,7 @@ def write(results: dict[str, Any], root: Path) -> None:
         results = {**{k: v for k, v in previous.items() if k in EVALUATORS}, **results}
     (root / "eval" / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     (root / "docs").mkdir(exist_ok=True)
-    (root / "docs" / "EVALUATION.md").write_text(markdown(results))
+    (root / "docs" / "EVALUATION.md").write_text(markdown(results, root))
 
 
 def below_floors(results: dict[str, Any], floors: dict[str, Any], ci: bool = False) -> list[str]:
@@ -564,10 +670,14 @@ def below_floors(results: dict[str, Any], floors: dict[str, Any], ci: bool = Fal
         value: Any = results
         for part in parts:
             value = value.get(part) if isinstance(value, dict) else None
+        # A floor is a minimum; {"max": x} is a ceiling (for rates of false alarms).
+        ceiling = floor.get("max") if isinstance(floor, dict) else None
         if value is None:
             if parts[0] in results:
                 failures.append(f"{key}: not measured (floor {floor})")
-        elif value < floor:
+        elif ceiling is not None and value > ceiling:
+            failures.append(f"{key}: {value:.4f} is above the ceiling {ceiling}")
+        elif ceiling is None and value < floor:
             failures.append(f"{key}: {value:.4f} is below the floor {floor}")
     return failures
 
