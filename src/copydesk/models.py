@@ -98,6 +98,8 @@ class Verdict:
     findings: tuple[Finding, ...] = ()
     best_score: float = 0.0
     addition: AdditionKind | None = None
+    # For aligned sentences: the verifier's probability that the source does not support it.
+    verifier_score: float | None = None
 
 
 @dataclass(frozen=True)

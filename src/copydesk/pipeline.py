@@ -8,6 +8,7 @@ from copydesk.align.aligner import align
 from copydesk.align.embedder import Embedder, make_embedder
 from copydesk.check import omissions, summarize, verdicts
 from copydesk.check.entities import EntityTagger, make_tagger
+from copydesk.check.verifier import Verifier, make_verifier
 from copydesk.ingest import document_from_text, load_document
 from copydesk.models import CompareResult, Document, SegmentedDocument
 from copydesk.segment import segment
@@ -32,13 +33,14 @@ def compare(
     settings: Settings | None = None,
     embedder: Embedder | None = None,
     tagger: EntityTagger | None = None,
+    verifier: Verifier | None = None,
 ) -> CompareResult:
     """Align `derived` (a suspected retelling) with `source` and judge each derived sentence."""
     settings = settings or Settings.load()
     embedder = embedder or make_embedder(settings)
     src = segment(as_document(source, settings))
     der = segment(as_document(derived, settings))
-    return compare_segmented(src, der, settings, embedder, tagger)
+    return compare_segmented(src, der, settings, embedder, tagger, verifier)
 
 
 def compare_segmented(
@@ -47,17 +49,19 @@ def compare_segmented(
     settings: Settings,
     embedder: Embedder,
     tagger: EntityTagger | None = None,
+    verifier: Verifier | None = None,
 ) -> CompareResult:
     """The compare stages on already segmented articles (the library reuses them).
-    `tagger` defaults to the one `settings.entity_tagger` names."""
+    `tagger` and `verifier` default to the ones `settings` names."""
     tagger = tagger or make_tagger(settings.entity_tagger)
+    verifier = verifier or make_verifier(settings.verifier, embedder.name)
     alignments = align(der.sentences, src.sentences, embedder, settings)
     return CompareResult(
         source=src,
         derived=der,
         alignments=alignments,
-        verdicts=verdicts(src, der, alignments, tagger),
+        verdicts=verdicts(src, der, alignments, tagger, verifier),
         omissions=omissions(src, alignments),
         summary=summarize(src, der, alignments, settings.same_story_min_share, settings.same_story_min_sentences),
-        settings={**settings.to_dict(), "embedder": embedder.name},
+        settings={**settings.to_dict(), "embedder": embedder.name, "verifier": verifier.name},
     )

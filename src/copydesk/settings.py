@@ -25,6 +25,11 @@ EMBEDDERS = (MINILM, STATIC)
 SPACY_NER = "spacy-en_core_web_sm-3.8.0"
 CAPITALISED = "capitalised-words"
 ENTITY_TAGGERS = (SPACY_NER, CAPITALISED)
+# Who decides whether an aligned sentence is supported: a logistic model over alignment and fact
+# features (check/verifier.py, fitted per embedder by scripts/train_verifier.py), or the rules alone.
+LOGISTIC = "logistic-features-v1"
+RULES_ONLY = "rules-only"
+VERIFIERS = (LOGISTIC, RULES_ONLY)
 # `--fast`: static embeddings and names found by capitalisation, so no model is loaded at all.
 FAST = {"embedder": STATIC, "entity_tagger": CAPITALISED}
 
@@ -60,6 +65,10 @@ class Settings:
     # Who finds the names the claim check compares: spaCy's en_core_web_sm NER (copydesk.check.entities),
     # or capitalised word runs (no model; what the unit tests use).
     entity_tagger: str = SPACY_NER
+    # The rules alone decide by default: the logistic verifier catches more planted drifts on the
+    # retold set but calls many more faithful paraphrases distorted (docs/EVALUATION.md, "verifiers"),
+    # and a false finding costs as much as a missed one. It stays selectable for recall-first reading.
+    verifier: str = RULES_ONLY
     # A derived sentence is backed by a source sentence when
     # (1 - anchor_weight) * cosine + anchor_weight * anchor_overlap >= match_threshold.
     match_threshold: float = 0.55
@@ -126,6 +135,8 @@ class Settings:
         embedder = overrides.get("embedder", MINILM)
         if embedder not in EMBEDDERS:
             raise ValueError(f"unknown embedder {embedder!r}; choose from {', '.join(EMBEDDERS)}")
+        if overrides.get("verifier", RULES_ONLY) not in VERIFIERS:
+            raise ValueError(f"unknown verifier {overrides['verifier']!r}; choose from {', '.join(VERIFIERS)}")
         if overrides.get("entity_tagger", SPACY_NER) not in ENTITY_TAGGERS:
             raise ValueError(f"unknown entity tagger {overrides['entity_tagger']!r}; choose from {', '.join(ENTITY_TAGGERS)}")
         known = {k: v for k, v in calibrated_values(embedder).items() if k in cls.__dataclass_fields__}

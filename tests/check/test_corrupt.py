@@ -13,7 +13,8 @@ PLAIN = "Grace Okafor said nearly all of the 4,120 claims in 2021 could not be c
 
 
 def test_every_finding_kind_has_a_transform():
-    assert set(KINDS) == set(TRANSFORMS) == set(SEVERITY)
+    # meaning_changed is the verifier's, for changes no rule names: nothing plants it.
+    assert set(KINDS) == set(TRANSFORMS) == set(SEVERITY) - {"meaning_changed"}
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ from copydesk.align import anchors as anchor_lib
 from copydesk.check.atoms import QUOTE, Atom
 from copydesk.check.entities import CapitalisedTagger, EntityTagger
 from copydesk.check.findings import SourceView, compare_atoms, sentence_atoms, unsourced_quotes
-from copydesk.models import Alignment, Omission, SegmentedDocument, Sentence, Summary, Verdict
+from copydesk.check.verifier import Claim, FactCounts, RulesOnlyVerifier, Verifier, claim_features, content_stems
+from copydesk.models import Alignment, Finding, Omission, SegmentedDocument, Sentence, Summary, Verdict
 
 
 def sentence_facts(sentence: Sentence) -> tuple[str, ...]:
@@ -31,13 +32,20 @@ def verdicts(
     derived: SegmentedDocument,
     alignments: Sequence[Alignment],
     tagger: EntityTagger | None = None,
+    verifier: Verifier | None = None,
 ) -> tuple[Verdict, ...]:
     """supported / distorted (aligned, with findings) / unsupported (no source backs it).
+
+    The rules find what changed and name its kind; the verifier (the rules alone when None)
+    decides whether an aligned sentence is supported, from the alignment, the facts and the
+    rules' findings. A sentence it calls unsupported that no rule explains gets a
+    `meaning_changed` finding pointing at its source sentences.
 
     Names come from `tagger` (capitalised words when None) for the derived
     sentences and the source sentences they align with; other source
     sentences are only searched as text, so they are not tagged."""
     tagger = tagger or CapitalisedTagger()
+    verifier = verifier or RulesOnlyVerifier()
     backed = {i: a for a in alignments for i in a.derived}
     aligned_source = sorted({j for a in alignments for j in a.source})
     texts = [s.clean for s in derived.sentences] + [source.sentences[j].clean for j in aligned_source]
@@ -49,7 +57,10 @@ def verdicts(
     )
     all_source_atoms = [a for atoms in view.atoms.values() for a in atoms]
     derived_atoms = {s.index: sentence_atoms(s, der_doc, tagged[s.clean]) for s in derived.sentences}
-    out = []
+    source_stems = {w for s in source.sentences for w in content_stems(s.clean)}
+    known_numbers = {a.atom.value for a in all_source_atoms if a.atom.kind == "number"}
+    out: list[Verdict | None] = []
+    claims: list[tuple[int, Claim, list[Finding], Alignment]] = []
     for sentence in derived.sentences:
         alignment = backed.get(sentence.index)
         d_atoms = derived_atoms[sentence.index]
@@ -69,9 +80,41 @@ def verdicts(
         neighbours = [source.sentences[j] for j in sorted(nearby) if 0 <= j < len(source.sentences)]
         group = [a for i in alignment.derived if i != sentence.index for a in derived_atoms[i]]
         findings = compare_atoms(sentence, d_atoms, aligned, neighbours, view, group)
-        label = "distorted" if findings else "supported"
-        out.append(Verdict(sentence.index, label, tuple(findings), best_score=alignment.score))
-    return tuple(out)
+        window = [*aligned, *neighbours]
+        window_text = " ".join(s.clean for s in window).lower()
+        window_numbers = {a.atom.value for s in window for a in view.atoms[s.index] if a.atom.kind == "number"}
+        names = [a.atom.value for a in d_atoms if a.atom.kind == "name"]
+        numbers = [a.atom.value for a in d_atoms if a.atom.kind == "number"]
+        facts = FactCounts(
+            novel_names=sum(not view.names(n) for n in names),
+            novel_numbers=sum(n not in known_numbers for n in numbers),
+            names_outside_window=sum(n.split()[-1] not in window_text for n in names if n.split()),
+            numbers_outside_window=sum(n not in window_numbers for n in numbers),
+        )
+        features = claim_features(sentence, alignment, window, source_stems, facts, findings)
+        claims.append((len(out), Claim(sentence, tuple(window), features), findings, alignment))
+        out.append(None)
+    scores = verifier.unsupported([c for _, c, _, _ in claims])
+    for (slot, claim, findings, alignment), score in zip(claims, scores):
+        if score < verifier.threshold:
+            out[slot] = Verdict(claim.derived.index, "supported", (), alignment.score, verifier_score=round(score, 4))
+            continue
+        if not findings:
+            findings = [_meaning_changed(claim, alignment, source, score)]
+        out[slot] = Verdict(claim.derived.index, "distorted", tuple(findings), alignment.score, verifier_score=round(score, 4))
+    return tuple(v for v in out if v is not None)
+
+
+def _meaning_changed(claim: Claim, alignment: Alignment, source: SegmentedDocument, score: float) -> Finding:
+    """The verifier's call where no rule names the kind: the whole sentence against its source sentences."""
+    aligned = [source.sentences[j] for j in alignment.source]
+    return Finding(
+        "meaning_changed",
+        (claim.derived.start, claim.derived.end),
+        (min(s.start for s in aligned), max(s.end for s in aligned)),
+        f"the source sentences do not support this as written (verifier {score:.2f}); no rule names the change",
+        "medium",
+    )
 
 
 def omissions(source: SegmentedDocument, alignments: Sequence[Alignment]) -> tuple[Omission, ...]:

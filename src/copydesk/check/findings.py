@@ -21,7 +21,7 @@ SEVERITY = {
     "number_changed": "high", "time_scope_changed": "high", "entity_changed": "high", "quote_fabricated": "high",
     "attribution_shifted": "high", "negation_flipped": "high", "entity_generalized": "medium",
     "quote_altered": "medium", "attribution_dropped": "medium", "quantifier_changed": "medium",
-    "hedge_changed": "medium", "comparison_changed": "medium",
+    "hedge_changed": "medium", "comparison_changed": "medium", "meaning_changed": "medium",
 }
 _RANK = {"high": 2, "medium": 1, "low": 0}
 

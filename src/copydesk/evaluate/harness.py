@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+from dataclasses import replace
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 from copydesk.align.embedder import Embedder, make_embedder
 from copydesk.check.corrupt import KINDS
 from copydesk.evaluate import alignment, claims, corruptions, datasets, generated, peers, retold, tracing
-from copydesk.settings import ENTITY_TAGGERS, FAST, STATIC, Settings, calibration
+from copydesk.settings import ENTITY_TAGGERS, FAST, STATIC, VERIFIERS, Settings, calibration
 
 # Published figures on the same data, cited in the report.
 MRPC_PEERS = [
@@ -139,6 +140,9 @@ def faithful_sets(data_dir: Path, ci: bool = False) -> dict[str, tuple[list[data
     return sets
 
 
+VERIFIER_MEASURES = ("drifts_caught", "drifts_right_kind", "faithful_distorted_share", "additions_unsupported")
+
+
 def evaluate_retold(data_dir: Path, embedder: Embedder, settings: Settings, ci: bool = False) -> dict[str, Any]:
     """The retold set (development data: nothing is fit on it, but the rules were read against it),
     false alarms on real faithful summaries, and per-kind precision over both."""
@@ -149,6 +153,12 @@ def evaluate_retold(data_dir: Path, embedder: Embedder, settings: Settings, ci: 
         faithful[name] = {**retold.faithful_findings(items, embedder, settings), "split": split}
     figures["faithful_text"] = faithful
     figures["kind_precision"] = retold.kind_precision(figures["default"], list(faithful.values()))
+    # The verifiers side by side on the retold set (how the default was chosen).
+    figures["verifiers"], figures["default_verifier"] = {}, settings.verifier
+    for name in VERIFIERS:
+        chosen = replace(settings, verifier=name)
+        scored = figures["default"] if name == settings.verifier else retold.evaluate_retold(retold.load(data_dir), embedder, chosen)
+        figures["verifiers"][name] = {k: scored[k] for k in VERIFIER_MEASURES}
     figures["seconds"] = round(time.time() - started, 1)
     return figures
 
@@ -332,6 +342,16 @@ def retold_markdown(r: dict[str, Any]) -> list[str]:
         kinds = ", ".join(f"{k} {n}" for k, n in f["findings"].items())
         lines.append(f"| {f['split']} | {f['summaries']} | {f['sentences']} | {_pct(f['distorted_share'])}%"
                      f" | {_pct(f['summaries_flagged'])}% | {kinds} |")
+    lines += [
+        "",
+        "Verifiers on the retold set (`settings.verifier`; the logistic one is fitted on dev splits by",
+        "`scripts/train_verifier.py`, see `src/copydesk/verifier.json` for its dev figures):",
+        "",
+        "| verifier | drifts caught | right kind | faithful sentences distorted | additions unsupported |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| {name}{' (default)' if name == r['default_verifier'] else ''} | {_pct(v['drifts_caught'])} | {_pct(v['drifts_right_kind'])}"
+              f" | {_pct(v['faithful_distorted_share'])} | {_pct(v['additions_unsupported'])} |" for name, v in r["verifiers"].items()]
     lines += ["", "Faithful-rewrite false alarms (examples):", ""]
     lines += [f"- {x['pair']}: “{x['sentence']}” ({x['why']})" for x in d["false_alarm_examples"]]
     lines.append("")

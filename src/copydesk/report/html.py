@@ -21,6 +21,7 @@ KIND_COLOURS = {
     "entity_generalized": "#e4f1a5", "quote_altered": "#caffbf", "quote_fabricated": "#9bf6ff",
     "attribution_shifted": "#a0c4ff", "attribution_dropped": "#bdb2ff", "quantifier_changed": "#ffc6ff",
     "hedge_changed": "#f1c0e8", "negation_flipped": "#ff8fab", "comparison_changed": "#cfbaf0",
+    "meaning_changed": "#d9d9d9",
 }
 _KIND_CSS = "".join(f"mark.f.k-{kind}{{background:{colour}}}" for kind, colour in KIND_COLOURS.items())
 

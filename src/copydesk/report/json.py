@@ -52,6 +52,7 @@ def to_json_dict(result: CompareResult) -> dict[str, Any]:
                 "derived": v.derived,
                 "verdict": v.verdict,
                 "addition": v.addition,
+                "verifier_score": v.verifier_score,
                 "findings": [
                     {
                         "kind": f.kind,
