@@ -70,7 +70,7 @@ def verdicts(
                 Verdict(
                     sentence.index,
                     "unsupported",
-                    tuple(unsourced_quotes(sentence, d_atoms, all_source_atoms)),
+                    tuple(unsourced_quotes(sentence, d_atoms, view)),
                     addition="factual" if factual else "filler",
                 )
             )

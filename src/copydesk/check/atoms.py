@@ -76,7 +76,9 @@ HEDGES = {
     "not been confirmed": "unconfirmed", "unconfirmed": "unconfirmed", "could not be verified": "unconfirmed",
     "unverified": "unconfirmed", "remains unclear": "unclear", "is unclear": "unclear", "unclear": "unclear",
     "unknown": "unclear", "allegedly": "alleged", "alleged": "alleged", "accused of": "alleged",
-    "charged with": "alleged", "suspected of": "alleged", "reportedly": "reported",
+    "charged with": "alleged", "suspected of": "alleged", "reportedly": "reported", "is believed to": "reported",
+    "are believed to": "reported", "was believed to": "reported", "is thought to": "reported", "are thought to": "reported",
+    "is said to": "reported", "are said to": "reported", "is understood to": "reported",
     "may": "possible", "might": "possible", "could": "possible", "possibly": "possible", "perhaps": "possible",
     "probably": "likely", "likely": "likely", "expected to": "likely", "certainly": "certain",
     "definitely": "certain", "confirmed": "confirmed",
@@ -90,7 +92,14 @@ COMPARISONS = {
     "compared with": "compared", "compared to": "compared", "as much as": "equal", "the same as": "equal",
 }
 _COMPARISON = re.compile(r"\b(" + "|".join(COMPARISONS) + r")\b", re.IGNORECASE)
-QUOTE = re.compile(r"“([^”]{3,})”|\"([^\"]{3,})\"")
+_DOUBLE_QUOTED = r"“([^”]{3,})”|\"([^\"]{3,})\""
+# Quotations in double marks only: the tracing fingerprint's quote keys (trace/signals.py), as calibrated.
+QUOTE = re.compile(_DOUBLE_QUOTED)
+# The claim check also reads single marks, as British papers quote ('I was surprised,' he said). A single
+# mark opens after a space or bracket and closes before a space or punctuation, so apostrophes inside
+# words (don't, Smiths') do not end the quotation.
+_SINGLE_QUOTED = r"(?:^|(?<=[\s(\[—–-]))[‘'](?!')(\S(?:[^\n]*?\S)?)(?<!')[’'](?=[\s.,;:!?)\]—–-]|$)"
+QUOTATION = re.compile(f"{_DOUBLE_QUOTED}|{_SINGLE_QUOTED}")
 REPORTING_VERBS = (
     # Forms that are also common nouns ("claims", "estimates", "notes") are left out.
     "said|says|say|told|tells|added|adds|stated|claimed|argued|argues|warned|warns|urged|urges|"
@@ -163,7 +172,8 @@ def extract_atoms(text: str, published: date | None = None, entities: Sequence[E
     atoms += [a for a in _span_atoms("hedge", _HEDGE, text, lambda m: HEDGES[m.group().lower()]) if a.text != "May"]
     atoms += _span_atoms("negation", _NEGATION, text, lambda m: "not")
     atoms += _span_atoms("comparison", _COMPARISON, text, lambda m: COMPARISONS[m.group().lower()])
-    atoms += _span_atoms("quote", QUOTE, text, lambda m: _quote_key(m.group(1) or m.group(2)))
+    atoms += [a for a in _span_atoms("quote", QUOTATION, text, lambda m: quote_key(next(g for g in m.groups() if g)))
+              if len(a.value) >= 3]
     atoms += _span_atoms("attribution", _ATTRIBUTION, text, lambda m: m.group().lower())
     atoms += _span_atoms("credit", _CREDIT, text, lambda m: m.group().lower())
     atoms += _span_atoms("vague", _VAGUE, text, lambda m: m.group().lower())
@@ -188,7 +198,7 @@ def _next_to(run: Entity, verbs: Sequence[Atom], text: str) -> bool:
     )
 
 
-def _quote_key(quote: str) -> str:
+def quote_key(quote: str) -> str:
     return " ".join(re.findall(r"[a-z0-9']+", quote.lower()))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from copydesk.check.atoms import Atom, extract_atoms, parse_date
+from copydesk.check.atoms import Atom, extract_atoms, parse_date, quote_key
 from copydesk.check.entities import Entity
 from copydesk.models import Document, Finding, Sentence
 
@@ -39,6 +39,7 @@ CALENDAR = re.compile(
 )
 STRONG_HEDGES = frozenset({"unconfirmed", "unclear", "alleged", "reported"})
 ASSERTIONS = frozenset({"certain", "confirmed"})
+SHORT_QUOTE_WORDS = 3
 # "allegedly" and "reportedly" both leave the claim to others: one for the other is no change.
 _EQUIVALENT = {"reported": "alleged"}
 
@@ -74,6 +75,19 @@ class SourceView:
     atoms: Mapping[int, list[Located]]
     text: str  # lowercased story text
     _dotless: str | None = field(default=None, repr=False, compare=False)
+    _words: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def words(self) -> str:
+        """The story's words as quote keys see them, to find a quotation's words in plain text."""
+        if self._words is None:
+            object.__setattr__(self, "_words", " " + quote_key(self.text) + " ")
+        return self._words
+
+    def says(self, quoted: str) -> bool:
+        """Does the source say these words, in this order, quoted or not? (Names in quotation marks,
+        scare quotes, partial quotes and quotes re-punctuated from single to double marks.)"""
+        return f" {quoted}" in self.words
 
     def names(self, value: str) -> bool:
         """Is `value` (a lowercased name) named in the source, as written or as a variant: without
@@ -138,7 +152,7 @@ def compare_atoms(
     out = FindingBuilder()
     # Quotes and speakers first: the names and numbers inside a changed quote,
     # and a shifted speaker's name, are then not reported a second time.
-    flagged = _quotes(d_atoms, s_atoms, all_source_atoms, out, derived)
+    flagged = _quotes(d_atoms, s_atoms, all_source_atoms, source, out, derived)
     flagged += _speakers(d_atoms, s_atoms, out, derived, sources)
     checked = [a for a in d_atoms if a not in flagged and not _inside(a, flagged)]
     _numbers(checked, s_atoms, near, all_source_atoms, out, derived)
@@ -149,21 +163,45 @@ def compare_atoms(
     return out.findings
 
 
+_TIME_UNITS = re.compile(r"\s*(years?|months?|weeks?|days?|hours?|decades?|minutes?|seasons?)\b", re.IGNORECASE)
+
+
+def _bound(atom: Located) -> str:
+    """A number's bound, except that "over 11 years" is a span of time, not "more than 11"."""
+    if atom.atom.bound == "over" and _TIME_UNITS.match(atom.sentence.clean[atom.atom.end :]):
+        return "exact"
+    return atom.atom.bound
+
+
+def _counted(atom: Located) -> str | None:
+    """The word a number counts ("1,500 pink balloons" -> "pink", "a five-hour labour" -> "hour")."""
+    m = re.match(r"[\s-]*([A-Za-z]+)", atom.sentence.clean[atom.atom.end :])
+    return m.group(1).lower() if m else None
+
+
 def _numbers(d_atoms, s_atoms, near, everywhere, out: FindingBuilder, derived: Sentence) -> None:
     known = {a.atom.value for a in _of(near, "number")} | {a.atom.value for a in _of(everywhere, "number")}
     source_numbers = _of(s_atoms, "number")
     for d in _of(d_atoms, "number"):
         match = next((s for s in source_numbers if s.atom.value == d.atom.value), None)
         if match is not None:
-            if match.atom.bound != d.atom.bound and "exact" in (match.atom.bound, d.atom.bound):
+            if _bound(match) != _bound(d) and "exact" in (_bound(match), _bound(d)):
                 out.add("number_changed", d, match, f"the source says “{match.atom.text}”; here “{d.atom.text}”", derived)
+            continue
+        # The aligned source sentence counts the same thing with another figure: changed, even if the
+        # figure appears elsewhere in the story ("1,500 pink balloons" -> "500 pink balloons").
+        counted = _counted(d)
+        same_thing = next((s for s in source_numbers if counted and _counted(s) == counted), None)
+        if same_thing is not None and not _rounds(d.atom.value, same_thing.atom.value):
+            out.add("number_changed", d, same_thing,
+                    f"the source gives {same_thing.atom.text.strip()}; here {d.atom.text.strip()}", derived)
             continue
         if d.atom.value in known or any(_rounds(d.atom.value, k) for k in known):
             continue
+        if d.atom.text.strip()[:1].isalpha():
+            continue  # "two colleagues", "two decades": a number word counting nothing the source counts
         same_unit = [s for s in source_numbers if s.atom.value.endswith("%") == d.atom.value.endswith("%")]
         counterpart = same_unit[0] if same_unit else (source_numbers[0] if source_numbers else None)
-        if d.atom.text.strip()[:1].isalpha() and counterpart is None:
-            continue  # "one of", "two years after": a number word with nothing to compare it to is no figure
         if counterpart is not None:
             out.add("number_changed", d, counterpart,
                     f"the source gives {counterpart.atom.text.strip()}; here {d.atom.text.strip()}", derived)
@@ -208,18 +246,21 @@ def _entities(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived
         out.add("entity_generalized", vague[0], dropped[0], f"the source names {names}; here “{vague[0].atom.text}”", derived)
 
 
-def unsourced_quotes(derived: Sentence, d_atoms: Sequence[Located], all_source_atoms: Sequence[Located]) -> list[Finding]:
+def unsourced_quotes(derived: Sentence, d_atoms: Sequence[Located], source: SourceView) -> list[Finding]:
     """quote_fabricated findings for a sentence no source sentence backs."""
     out = FindingBuilder()
-    _quotes(d_atoms, [], all_source_atoms, out, derived)
+    _quotes(d_atoms, [], [a for atoms in source.atoms.values() for a in atoms], source, out, derived)
     return [f for f in out.findings if f.kind == "quote_fabricated"]
 
 
-def _quotes(d_atoms, s_atoms, everywhere, out: FindingBuilder, derived: Sentence) -> list[Located]:
+def _quotes(d_atoms, s_atoms, everywhere, source: SourceView, out: FindingBuilder, derived: Sentence) -> list[Located]:
     """Altered, fabricated and dropped quotations; returns the derived quotes flagged."""
     flagged = []
     source_quotes = _of(everywhere, "quote")
     for d in _of(d_atoms, "quote"):
+        # Up to three quoted words are a title, a name or scare quotes ('boring'), not a quotation.
+        if source.says(d.atom.value) or len(d.atom.value.split()) <= SHORT_QUOTE_WORDS:
+            continue
         best, ratio = None, 0.0
         for s in source_quotes:
             r = SequenceMatcher(None, d.atom.value, s.atom.value).ratio()
@@ -232,7 +273,10 @@ def _quotes(d_atoms, s_atoms, everywhere, out: FindingBuilder, derived: Sentence
             out.add("quote_altered", d, best, f"the source quotes “{best.atom.text.strip(chr(34) + '“”')}”", derived)
         else:
             out.add("quote_fabricated", d, None, "no such quotation in the source", derived)
-    quoted = _of(s_atoms, "quote")
+    # Only quotations in double marks: read in single marks too, this rule caught 1 more of the retold
+    # set's 5 dropped attributions for 13 more false alarms on the dev faithful summaries (long spans
+    # between stray apostrophes, and quoted facts that summaries rightly state plainly).
+    quoted = [q for q in _of(s_atoms, "quote") if q.atom.text[:1] in "\"“"]
     if quoted and not _of(d_atoms, "quote") and not _of(d_atoms, "attribution", "credit"):
         q = max(quoted, key=lambda a: len(_content(a.atom.value) & _content(derived.clean)))
         if len(_content(q.atom.value) & _content(derived.clean)) >= max(2, len(_content(q.atom.value)) // 2):
@@ -314,9 +358,15 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
             if kind == "quantifier_changed":
                 continue
             attributed = bool(_of(d_atoms, "attribution", "credit")) and s_values <= {"alleged", "reported"}
-            strong = kind == "hedge_changed" and bool(s_values & STRONG_HEDGES)
-            if attributed or not (near_copy or strong):
+            if attributed or not (near_copy or kind == "hedge_changed"):
                 continue
+            if not near_copy:
+                # "could" is mostly a plain modal ("so her baby could be born in Europe"): its loss is
+                # reported only from a near copy.
+                s_list = [a for a in s_list if a.atom.text.lower() != "could"]
+                if not s_list:
+                    continue
+                s_values = {_EQUIVALENT.get(a.atom.value, a.atom.value) for a in s_list}
             if {a.atom.value for a in group_atoms if a.atom.kind == s_list[0].atom.kind} & s_values:
                 continue
         s = s_list[0]
