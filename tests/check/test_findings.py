@@ -114,3 +114,41 @@ def test_changed_names_and_flips_are_still_found_beside_a_credit():
     assert [f.kind for x in v for f in x.findings] == ["quantifier_changed"]
     v, _, _ = judge("He has played all but five of the club's games.", "He has played every one of the club's games.")
     assert [f.kind for x in v for f in x.findings] == ["quantifier_changed"]
+
+
+@pytest.mark.parametrize(
+    "source, derived, kind, d_text",
+    [
+        # quotations in single marks, checked against the source's quotation
+        ("‘I was a little bit surprised to be substituted,’ Hazard said.", "'I was very surprised to be substituted,' Hazard said.", "quote_altered", "'I was very surprised to be substituted,'"),
+        # a figure counting the same thing, though it appears elsewhere in the story
+        ("He used 1,500 pink helium balloons. Tickets cost 500 dollars.", "He used 500 pink helium balloons. Tickets cost 500 dollars.", "number_changed", "500"),
+        # a hedge that bore on the retold words
+        ("Hazard may have left the club too tired to play.", "Hazard has left the club too tired to play.", "hedge_changed", None),
+        ("The lamb is believed to be the heaviest born in the wild.", "The lamb is the heaviest born in the wild.", "hedge_changed", None),
+        # comparisons around an adjective, spans of time, vague authorities
+        ("I feel more comfortable in this car than last year.", "I feel just as comfortable in this car as last year.", "comparison_changed", "just as comfortable in this car as"),
+        ("It was the best fun during the week after the trip.", "It was the best fun during the months since the trip.", "time_scope_changed", "the months"),
+        ("The Department of Homeland Security was involved in the case.", "Federal authorities were involved in the case.", "entity_generalized", "Federal authorities"),
+    ],
+)
+def test_drifts_of_real_retellings_are_found(source, derived, kind, d_text):
+    f, found_d, _ = only_finding(source, derived)
+    assert f.kind == kind
+    if d_text is not None:
+        assert found_d == d_text
+
+
+@pytest.mark.parametrize(
+    "source, derived",
+    [
+        ("'I am proud of the team,' said Okafor.", "Okafor said she was 'proud' of the team."),  # scare quotes
+        ("Officials said the 'red flag' countries were watched.", "Officials said 'red flag' countries were watched."),
+        ("Henderson has urged Liverpool team-mate Raheem Sterling to sign a deal.", "Henderson has urged Raheem Sterling to sign a deal."),
+        ("She could face the death penalty in that trial.", "She faces a trial in the capital."),
+        ("People who never divorce earn £2,100 a year more over many years.", "People who never divorce earn £2,100 a year more."),
+    ],
+)
+def test_real_faithful_patterns_stay_supported(source, derived):
+    v, _, _ = judge(source, derived)
+    assert [f"{f.kind}: {f.explanation}" for x in v for f in x.findings] == []

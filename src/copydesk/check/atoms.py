@@ -19,7 +19,7 @@ from copydesk.check.entities import CapitalisedTagger, Entity, entity_key
 
 @dataclass(frozen=True)
 class Atom:
-    kind: str  # number, year, relative_time, quantifier, hedge, negation, comparison, quote, attribution, credit, name, vague
+    kind: str  # number, year, relative_time, duration, quantifier, hedge, negation, comparison, quote, attribution, credit, name, vague
     start: int
     end: int
     text: str
@@ -58,6 +58,15 @@ _RELATIVE = {"last year": -1, "a year ago": -1, "this year": 0, "next year": 1, 
 _ANAPHORIC = {"a year earlier": -1, "the previous year": -1, "the year before": -1, "a year later": 1, "the following year": 1}
 _RELATIVE.update(_ANAPHORIC)
 _RELATIVE_TIME = re.compile(r"\b(" + "|".join(re.escape(k) for k in _RELATIVE) + r")(?:'s)?\b", re.IGNORECASE)
+# Spans of time: "a fortnight", "11 years", "a few weeks", "the months since". The value is the span in
+# days, or "few-<unit>" when the text gives no count.
+_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365, "decade": 3650}
+_DURATION = re.compile(
+    rf"\b(?P<count>a|an|one|\d+|{'|'.join(w for w in NUMBER_WORDS if w not in ('hundred', 'thousand', 'dozen'))}|"
+    r"a few|a couple of|few|several|many|some|the|recent|past|following|coming)?\s*"
+    r"(?P<unit>hours?|days?|weeks?|fortnights?|months?|years?|decades?)\b",
+    re.IGNORECASE,
+)
 # Strength order matters for the explanation only; any change of class is a finding.
 QUANTIFIERS = {
     "all": "all", "every": "all", "each": "all", "nearly all": "nearly all", "almost all": "nearly all",
@@ -92,6 +101,13 @@ COMPARISONS = {
     "compared with": "compared", "compared to": "compared", "as much as": "equal", "the same as": "equal",
 }
 _COMPARISON = re.compile(r"\b(" + "|".join(COMPARISONS) + r")\b", re.IGNORECASE)
+# Comparisons around an adjective: "more comfortable than", "harder than", "every bit as hard as".
+_COMPARATIVE = re.compile(
+    r"\b(?P<more>more \w+(?: \w+){0,4}? than|(?!(?:other|rather|under|over|after|later|either|neither|never)\b)\w{3,}er than)\b"
+    r"|\b(?P<less>less \w+(?: \w+){0,4}? than)\b"
+    r"|\b(?P<equal>(?:just |every bit |exactly )?as (?!(?:well|soon|long|far|much|many|of|if|though|part|a|an|the)\b)\w+(?: \w+){0,4}? as)\b",
+    re.IGNORECASE,
+)
 _DOUBLE_QUOTED = r"“([^”]{3,})”|\"([^\"]{3,})\""
 # Quotations in double marks only: the tracing fingerprint's quote keys (trace/signals.py), as calibrated.
 QUOTE = re.compile(_DOUBLE_QUOTED)
@@ -125,7 +141,9 @@ _CREDIT = re.compile(
 _VAGUE = re.compile(
     r"\b(several|various|some|many|a number of|multiple|certain|other)\s+(regions?|areas?|places?|countries|cities|towns|"
     r"officials?|experts?|sources?|people|analysts?|critics|residents|organi[sz]ations?|groups?|companies|provinces?|states?)\b"
-    r"|\bcountries such as\b|\bexperts say\b|\bobservers\b|\bthe region\b|\bacross the country\b",
+    r"|\bcountries such as\b|\bexperts say\b|\bobservers\b|\bthe region\b|\bacross the country\b"
+    r"|\b(federal|local|state|government|foreign|regional|national|international|overseas|senior)\s+"
+    r"(authorities|officials|police|agenc(y|ies)|investigators|sources|officers)\b",
     re.IGNORECASE,
 )
 
@@ -166,12 +184,15 @@ def extract_atoms(text: str, published: date | None = None, entities: Sequence[E
         anchor = named_year if phrase in _ANAPHORIC else (published.year if published else None)
         value = str(anchor + offset) if anchor is not None else f"relative:{offset}"
         atoms.append(Atom("relative_time", m.start(), m.end(), m.group(), value))
+    atoms += [a for a in (_duration(m) for m in _DURATION.finditer(text)) if a is not None]
     atoms += [a for a in _span_atoms("quantifier", _QUANTIFIER, text, lambda m: QUANTIFIERS[m.group().lower()])
               if not (a.value == "some" and re.match(r"\s+\d", text[a.end:]))]
     # "May" with a capital is the month ("in May"), not the hedge.
     atoms += [a for a in _span_atoms("hedge", _HEDGE, text, lambda m: HEDGES[m.group().lower()]) if a.text != "May"]
     atoms += _span_atoms("negation", _NEGATION, text, lambda m: "not")
     atoms += _span_atoms("comparison", _COMPARISON, text, lambda m: COMPARISONS[m.group().lower()])
+    atoms += [a for a in _span_atoms("comparison", _COMPARATIVE, text, lambda m: m.lastgroup)
+              if not any(o.kind == "comparison" and o.start <= a.start < o.end for o in atoms)]
     atoms += [a for a in _span_atoms("quote", QUOTATION, text, lambda m: quote_key(next(g for g in m.groups() if g)))
               if len(a.value) >= 3]
     atoms += _span_atoms("attribution", _ATTRIBUTION, text, lambda m: m.group().lower())
@@ -187,6 +208,25 @@ def extract_atoms(text: str, published: date | None = None, entities: Sequence[E
         entities = [*entities, *(r for r in runs if _next_to(r, verbs, text) and not any(e.start < r.end and r.start < e.end for e in entities))]
     atoms += [Atom("name", e.start, e.end, e.text, entity_key(e.text), label=e.label) for e in entities if entity_key(e.text)]
     return sorted(atoms, key=lambda a: (a.start, a.end))
+
+
+def _duration(m: re.Match[str]) -> Atom | None:
+    unit = m.group("unit").lower().rstrip("s")
+    count = (m.group("count") or "").lower()
+    singular = m.group("unit").lower() == unit
+    following = re.match(r"\s+(after|before|later|earlier|since)\b", m.string[m.end() :], re.IGNORECASE)
+    if count in ("", "the") and singular and not (count == "the" and following):
+        return None  # a bare singular ("the day he left") is no span; "the week after" is one week
+    if count in ("a", "an") and re.search(r"\d\S*\s+(\S+\s+)?$", m.string[: m.start()]):
+        return None  # a rate: "£2,100 a year"
+    if count in ("a", "an", "one") or (singular and count in ("the", "following", "coming", "past", "recent")):
+        days = _UNIT_DAYS[unit]
+    elif count.isdigit() or count in NUMBER_WORDS:
+        days = _UNIT_DAYS[unit] * float(count if count.isdigit() else NUMBER_WORDS[count])
+    else:
+        days = None
+    value = f"{days:g}" if days is not None else f"few-{'week' if unit == 'fortnight' else unit}"
+    return Atom("duration", m.start(), m.end(), m.group().strip(), value)
 
 
 def _next_to(run: Entity, verbs: Sequence[Atom], text: str) -> bool:

@@ -157,6 +157,7 @@ def compare_atoms(
     checked = [a for a in d_atoms if a not in flagged and not _inside(a, flagged)]
     _numbers(checked, s_atoms, near, all_source_atoms, out, derived)
     _times(checked, s_atoms, near, out, derived)
+    _durations(checked, s_atoms, near, out, derived)
     if not _is_headline(derived):
         _entities(checked, s_atoms, source, out, derived)
     _classes(d_atoms, s_atoms, [*d_atoms, *group_atoms], out, derived, sources)
@@ -220,6 +221,32 @@ def _times(d_atoms, s_atoms, near, out: FindingBuilder, derived: Sentence) -> No
         out.add("time_scope_changed", d, s, f"the source dates this {s.atom.text.strip()}; here “{d.atom.text}”{resolved}", derived)
 
 
+def _same_span(a: str, b: str) -> bool:
+    """Durations as atoms value them: days, or "few-<unit>". A vague plural ("days") matches a count of
+    two or more of its unit; two counts match within 10%."""
+    if a.startswith("few-") or b.startswith("few-"):
+        vague, other = (a, b) if a.startswith("few-") else (b, a)
+        if other.startswith("few-"):
+            return vague == other
+        unit_days = {"few-hour": 1 / 24, "few-day": 1, "few-week": 7, "few-month": 30, "few-year": 365, "few-decade": 3650}[vague]
+        return float(other) >= 2 * unit_days * 0.9 and float(other) < 12 * unit_days
+    return abs(float(a) - float(b)) <= 0.1 * max(float(a), float(b))
+
+
+def _durations(d_atoms, s_atoms, near, out: FindingBuilder, derived: Sentence) -> None:
+    """A span of time retold as another ("the week after" -> "the months since"), judged only against
+    the spans the aligned source sentence(s) give."""
+    s_spans = _of(s_atoms, "duration")
+    known = [a.atom.value for a in _of(near, "duration")]
+    for d in _of(d_atoms, "duration"):
+        if not s_spans or any(_same_span(d.atom.value, k) for k in known):
+            continue
+        if not d.atom.value.startswith("few-") and all(not s.atom.value.startswith("few-") for s in s_spans):
+            continue  # two counted spans ("four years" / "eight years"): the figures' rule reports them
+        s = s_spans[0]
+        out.add("time_scope_changed", d, s, f"the source gives “{s.atom.text}”; here “{d.atom.text}”", derived)
+
+
 def _name_tokens(atoms) -> set[str]:
     return {t for a in _of(atoms, "name") for t in a.atom.value.split()}
 
@@ -228,6 +255,10 @@ def _entities(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived
     source_names = _of(s_atoms, "name")
     derived_tokens = _name_tokens(d_atoms)
     for d in _of(d_atoms, "name"):
+        # A nationality or other group word ("Portuguese" for Mourinho, "South American" for Argentina)
+        # describes more often than it names; "UNK" is a summarizer's unknown-word token.
+        if d.atom.label == "NORP" or d.atom.value == "unk":
+            continue
         if not any(c.isupper() for c in d.atom.text) or source.names(d.atom.value):
             continue  # named somewhere in the source, as written ("Okafor" for "Grace Okafor" too)
         missing = [s for s in source_names if not set(s.atom.value.split()) & derived_tokens]
@@ -306,14 +337,21 @@ def _speakers(d_atoms, s_atoms, out: FindingBuilder, derived: Sentence, sources:
     return [d_speaker]
 
 
+_SPEAKER_LABELS = frozenset({"PERSON", "NAME"})  # spaCy's people; the rule tagger's names
+
+
 def _speaker(atoms: Sequence[Located]) -> Located | None:
-    """The name closest to a reporting verb ("Berg said", "according to Okafor")."""
+    """The person who speaks: the name just before a reporting verb ("Berg said", "Henderson has
+    urged"), else just after one ("said Berg", "according to Okafor"). Places, teams and outlets
+    named near the verb ("urged Liverpool team-mate ...") are not speakers."""
     verbs = _of(atoms, "attribution")
-    names = [n for n in _of(atoms, "name") if not CALENDAR.search(n.atom.text)]
-    if not verbs or not names:
-        return None
-    return min(names, key=lambda n: min(abs(n.atom.start - v.atom.end) if n.atom.start >= v.atom.end
-                                         else abs(v.atom.start - n.atom.end) for v in verbs))
+    names = [n for n in _of(atoms, "name") if n.atom.label in _SPEAKER_LABELS and not CALENDAR.search(n.atom.text)]
+    before = [(v.atom.start - n.atom.end, n) for v in verbs for n in names if 0 <= v.atom.start - n.atom.end <= 40]
+    after = [(n.atom.start - v.atom.end, n) for v in verbs for n in names if 0 <= n.atom.start - v.atom.end <= 20]
+    for candidates in (before, after):
+        if candidates:
+            return min(candidates, key=lambda c: c[0])[1]
+    return None
 
 
 def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Sentence, sources: Sequence[Sentence]) -> None:
