@@ -152,3 +152,13 @@ def test_drifts_of_real_retellings_are_found(source, derived, kind, d_text):
 def test_real_faithful_patterns_stay_supported(source, derived):
     v, _, _ = judge(source, derived)
     assert [f"{f.kind}: {f.explanation}" for x in v for f in x.findings] == []
+
+
+def test_a_figure_the_source_never_gives_makes_an_added_claim():
+    source = "The farm hopes to keep Ben as a breeding ram.\nBen weighed 20lb at birth."
+    v, _, _ = judge(source, "The farm says Ben has gained another 4lbs in his first week.\nBen weighed 20lb at birth.")
+    assert (v[0].verdict, v[0].addition) == ("unsupported", "factual")
+    assert v[1].verdict == "supported"
+    # a changed figure counting the same thing is still a distortion of it
+    v, _, _ = judge(source, "The farm hopes to keep Ben as a breeding ram.\nBen weighed 25lb at birth.")
+    assert [f.kind for f in v[1].findings] == ["number_changed"]

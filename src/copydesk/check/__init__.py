@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from copydesk.align import anchors as anchor_lib
 from copydesk.check.atoms import QUOTE, Atom
 from copydesk.check.entities import CapitalisedTagger, EntityTagger
-from copydesk.check.findings import SourceView, compare_atoms, sentence_atoms, unsourced_quotes
+from copydesk.check.findings import SourceView, compare_atoms, invented_figures, sentence_atoms, unsourced_quotes
 from copydesk.check.verifier import Claim, FactCounts, RulesOnlyVerifier, Verifier, claim_features, content_stems
 from copydesk.models import Alignment, Finding, Omission, SegmentedDocument, Sentence, Summary, Verdict
 
@@ -64,7 +64,9 @@ def verdicts(
     for sentence in derived.sentences:
         alignment = backed.get(sentence.index)
         d_atoms = derived_atoms[sentence.index]
-        if alignment is None:
+        aligned_atoms = [a for j in alignment.source for a in view.atoms[j]] if alignment else []
+        # An aligned sentence whose figure the source has nowhere is an added claim, not a retelling.
+        if alignment is None or invented_figures(d_atoms, aligned_atoms, all_source_atoms):
             factual = any(_is_fact(a.atom) for a in d_atoms)
             out.append(
                 Verdict(

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from copydesk.align.embedder import Embedder
-from copydesk.check.corrupt import KINDS, corruptions
+from copydesk.evaluate.corrupt import KINDS, corruptions
 from copydesk.evaluate.datasets import SummarizedArticle
 from copydesk.ingest import document_from_text
 from copydesk.pipeline import compare

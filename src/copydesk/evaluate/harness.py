@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.align.embedder import Embedder, make_embedder
-from copydesk.check.corrupt import KINDS
+from copydesk.evaluate.corrupt import KINDS
 from copydesk.evaluate import alignment, claims, corruptions, datasets, generated, peers, retold, tracing
 from copydesk.settings import ENTITY_TAGGERS, FAST, STATIC, VERIFIERS, Settings, calibration
 

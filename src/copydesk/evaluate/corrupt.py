@@ -1,21 +1,23 @@
-"""Corruption generator: labelled distorted variants of real news sentences.
+"""Corruption generator: labelled distorted variants of real news sentences (evaluation only).
 
 In the spirit of FactCC (Kryscinski et al. 2020): each transformation makes
 one kind of change that the claim check should name, and returns None when
 the sentence offers nothing to change. Deterministic given the sentence and
 its article, so evaluation sets are reproducible.
+
+It shares no code or word lists with the checker it grades (copydesk.check): its own name finder,
+month names from the standard library, its own reporting verbs, quote marks and swap tables, and
+names taken from elsewhere in the same article rather than invented; so its recall figures are not
+the rules graded against themselves.
 """
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from copydesk.align.anchors import surface_names
-from copydesk.check.atoms import REPORTING_VERBS
-from copydesk.check.findings import CALENDAR
 
 KINDS = (
     "number_changed", "time_scope_changed", "entity_changed", "entity_generalized", "quote_altered",
@@ -52,37 +54,58 @@ def _year(sentence: str, article: str) -> str | None:
     return sentence[: m.start()] + str(int(m.group()) - 2) + sentence[m.end() :]
 
 
-def _names(sentence: str) -> list[str]:
-    return [n for n in surface_names(sentence) if len(n) > 2]
+_MONTHS = frozenset(calendar.month_name[1:]) | frozenset(calendar.day_name)
+_CAPITALISED_RUN = re.compile(r"(?<![\w'’])(?:[A-Z][a-z]+(?:[-'’][A-Za-z]+)?)(?:\s+(?:[A-Z][a-z]+(?:[-'’][A-Za-z]+)?|[A-Z]\.))*")
+
+
+def _names(text: str) -> list[str]:
+    """Runs of capitalised words that are not sentence-initial, not months or weekdays."""
+    out = []
+    for m in _CAPITALISED_RUN.finditer(text):
+        run = m.group()
+        before = text[: m.start()].rstrip().rstrip("\"'“‘").rstrip()
+        if not before or before[-1] in ".!?":
+            run = run.partition(" ")[2]  # a sentence's first word is capitalised anyway
+        if run and run not in _MONTHS and len(run) > 2:
+            out.append(run)
+    return out
+
+
+# Names of people, places and bodies from other stories, for the "extrinsic" half of the entity swaps.
+FOREIGN_NAMES = ("Marta Kowalczyk", "Ruairi Doherty", "Ashfield", "the Harlow Trust", "Devon Okonjo", "Lake Tirano")
 
 
 def _entity(sentence: str, article: str) -> str | None:
+    """A name swapped for another name: for half the sentences one the same article uses elsewhere
+    (BUMP's "intrinsic" entity error), for the other half one from another story ("extrinsic")."""
     names = _names(sentence)
     if not names:
         return None
-    target = names[0]
-    replacement = _pick(["Dana Whitfield", "Port Aldren", "the Morrow Group", "Elias Varga", "Kestrel Bank"], sentence)
-    return sentence.replace(target, replacement, 1)
+    taken = set(" ".join(names).split())
+    others = [n for n in dict.fromkeys(_names(article)) if n not in sentence and not set(n.split()) & taken]
+    intrinsic = int(hashlib.sha1(sentence.encode()).hexdigest(), 16) % 2 == 0
+    pool = others if intrinsic and others else list(FOREIGN_NAMES)
+    return sentence.replace(names[0], _pick(pool, sentence), 1)
 
 
 def _generalize(sentence: str, article: str) -> str | None:
     """A place made vague: "in Leeds" -> "in several regions" ("in March" is a date, not a place)."""
     places = re.finditer(r"\b(in|at|near|from)\s+((?:the\s+)?[A-Z][a-zA-Z]+(?:\s+[A-Z][a-zA-Z]+)*)", sentence)
-    m = next((p for p in places if not CALENDAR.fullmatch(p.group(2))), None)
+    m = next((p for p in places if p.group(2) not in _MONTHS), None)
     if not m:
         return None
     return sentence[: m.start(2)] + "several regions" + sentence[m.end(2) :]
 
 
-_QUOTE = re.compile(r"(“)([^”]{8,})(”)|(\")([^\"]{8,})(\")")
+_QUOTE = re.compile(r"(“)([^”]{8,})(”)|(\")([^\"]{8,})(\")|((?<=\s)‘)([^’]{8,})(’)")
 
 
 def _quote_alter(sentence: str, article: str) -> str | None:
     m = _QUOTE.search(sentence)
     if not m:
         return None
-    inner_start = m.start(2) if m.group(2) else m.start(5)
-    inner = m.group(2) or m.group(5)
+    inner_start = next(m.start(g) for g in (2, 5, 8) if m.group(g))
+    inner = m.group(2) or m.group(5) or m.group(8)
     words = [w for w in re.finditer(r"[A-Za-z]{5,}", inner)]
     if not words:
         return None
@@ -93,46 +116,64 @@ def _quote_alter(sentence: str, article: str) -> str | None:
 
 
 def _quote_fabricate(sentence: str, article: str) -> str | None:
+    """A quotation the article never has: a sentence of another story, put in this speaker's mouth."""
     names = _names(sentence)
     if not names or _QUOTE.search(sentence):
         return None
-    speaker = names[0]
-    quote = _pick(['"This is a turning point for all of us."', '"We will not let this happen again."',
-                   '"Nobody saw this coming."'], sentence)
-    return f"{sentence.rstrip('.')}. {quote} {speaker} said."
+    quote = _pick(list(FOREIGN_QUOTES), sentence)
+    return f"{sentence.rstrip('.')}, and {names[0]} added: “{quote}”"
 
 
-_VERB = re.compile(rf"\b({REPORTING_VERBS})\b")
+# Real sentences of other news stories (written for this generator), to be quoted where they were never said.
+FOREIGN_QUOTES = (
+    "The figures speak for themselves and the public deserves better.",
+    "We were told the work would be finished long before the winter.",
+    "Nobody from the company has ever explained what went wrong that night.",
+    "I have been doing this job for thirty years and never seen anything like it.",
+    "It is a disgrace that families are still waiting for an answer.",
+    "The plan was rushed through without asking the people it affects.",
+)
+_VERB = re.compile(r"\b(said|says|told|explained|added|stated|remarked|revealed|insisted|claimed|announced|warned|according to)\b")
+
+
+def _speakers(text: str) -> list[str]:
+    """Names right before a reporting verb ("Okafor said")."""
+    return [n for n in _names(text) if re.search(rf"\b{re.escape(n)}\s+{_VERB.pattern}", text)]
 
 
 def _shift_attribution(sentence: str, article: str) -> str | None:
-    if not _VERB.search(sentence):
+    """The claim given to another speaker the article quotes."""
+    speakers = _speakers(sentence)
+    if not speakers:
         return None
-    names = _names(sentence)
-    others = [n for n in _names(article) if n not in sentence and len(n.split()) >= 2]
-    if not names or not others:
+    taken = set(" ".join(speakers).split())
+    others = [n for n in dict.fromkeys(_speakers(article)) if not set(n.split()) & taken]
+    if not others:
         return None
-    return sentence.replace(names[0], _pick(others, sentence), 1)
+    return sentence.replace(speakers[0], _pick(others, sentence), 1)
 
 
 def _drop_attribution(sentence: str, article: str) -> str | None:
     m = _QUOTE.search(sentence)
     if not m or not _VERB.search(sentence):
         return None
-    inner = (m.group(2) or m.group(5)).strip().rstrip(",")
+    inner = (m.group(2) or m.group(5) or m.group(8)).strip().rstrip(",")
     if len(inner.split()) < 5:
         return None
     return inner[0].upper() + inner[1:].rstrip(".") + "."
 
 
+# How people drift such words when they retell (the retold set's README lists the kinds): a qualifier
+# strengthened or dropped, a comparison turned around.
 _SWAPS = {
-    "quantifier_changed": [("nearly all", "all"), ("almost all", "all"), ("most", "all"), ("many", "few"),
-                           ("some", "most"), ("several", "many"), ("all", "some"), ("every", "some")],
-    "hedge_changed": [("could not be confirmed", "is unclear"), ("allegedly", "reportedly"), ("may", "will"),
-                      ("might", "will"), ("could", "will"), ("likely", "certain"), ("probably", "certainly"),
-                      ("reportedly", "allegedly"), ("unclear", "unconfirmed")],
-    "comparison_changed": [("more than", "less than"), ("less than", "instead of"), ("higher than", "lower than"),
-                           ("lower than", "higher than"), ("fewer than", "more than"), ("compared with", "instead of")],
+    "quantifier_changed": [("all but one", "all"), ("nearly all", "every one"), ("almost all", "all"), ("most", "all"),
+                           ("many", "a handful of"), ("some", "most"), ("a few", "many"), ("none", "some")],
+    "hedge_changed": [("could not be confirmed", "was confirmed"), ("is believed to", "is known to"),
+                      ("are believed to", "are known to"), ("allegedly ", ""), ("reportedly ", ""), ("may have", "has"),
+                      ("might", "will"), ("is likely to", "will"), ("probably ", "certainly "), ("appears to", "does")],
+    "comparison_changed": [("more than", "less than"), ("less than", "more than"), ("higher than", "lower than"),
+                           ("lower than", "higher than"), ("fewer than", "more than"), ("cheaper than", "as costly as"),
+                           ("bigger than", "smaller than")],
 }
 
 

@@ -1,7 +1,9 @@
+from pathlib import Path
+
 import pytest
 
-from copydesk.check.corrupt import KINDS, TRANSFORMS, corruptions
 from copydesk.check.findings import SEVERITY
+from copydesk.evaluate.corrupt import KINDS, TRANSFORMS, corruptions
 
 ARTICLE = (
     "Finance Minister Tomas Berg called on insurers to publish their maps. "
@@ -23,10 +25,10 @@ def test_every_finding_kind_has_a_transform():
         ("number_changed", PLAIN, "5,356 claims"),
         ("time_scope_changed", PLAIN, "in 2019"),
         ("entity_generalized", QUOTED, "in several regions"),
-        ("attribution_shifted", QUOTED, "Grace Okafor told reporters"),
+        ("attribution_shifted", QUOTED, "Okafor told reporters"),
         ("attribution_dropped", QUOTED, "Families deserve to know the risk before they buy a home."),
-        ("quantifier_changed", PLAIN, "said all of the"),
-        ("hedge_changed", PLAIN, "is unclear"),
+        ("quantifier_changed", PLAIN, "said every one of the"),
+        ("hedge_changed", PLAIN, "2021 was confirmed"),
         ("negation_flipped", PLAIN, "could be confirmed"),
         ("comparison_changed", PLAIN, "less than expected"),
     ],
@@ -42,3 +44,14 @@ def test_inapplicable_transforms_return_nothing_and_output_is_deterministic():
     assert TRANSFORMS["quote_altered"](plain, ARTICLE) is None
     assert TRANSFORMS["number_changed"]("It happened in 2021.", ARTICLE) is None  # a year is not a count
     assert corruptions(PLAIN, ARTICLE) == corruptions(PLAIN, ARTICLE)
+
+
+def test_the_generator_uses_nothing_of_the_checker():
+    source = (Path(__file__).resolve().parents[2] / "src" / "copydesk" / "evaluate" / "corrupt.py").read_text()
+    imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
+    assert not [line for line in imports if "copydesk" in line]
+
+
+def test_a_swapped_name_comes_from_the_same_article():
+    corrupted = TRANSFORMS["entity_changed"](PLAIN, ARTICLE)
+    assert corrupted and any(name in corrupted for name in ("Tomas Berg", "Finance Minister Tomas Berg", "Velmora", "Berg"))
