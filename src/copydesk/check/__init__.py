@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from copydesk.align import anchors as anchor_lib
 from copydesk.check.atoms import QUOTE, Atom
 from copydesk.check.entities import CapitalisedTagger, EntityTagger
-from copydesk.check.findings import SourceView, compare_atoms, invented_figures, sentence_atoms, unsourced_quotes
+from copydesk.check.findings import Located, SourceView, compare_atoms, invented_figures, sentence_atoms, unsourced_quotes
 from copydesk.check.verifier import Claim, FactCounts, RulesOnlyVerifier, Verifier, claim_features, content_stems
 from copydesk.models import Alignment, Finding, Omission, SegmentedDocument, Sentence, Summary, Verdict
 
@@ -83,16 +83,7 @@ def verdicts(
         group = [a for i in alignment.derived if i != sentence.index for a in derived_atoms[i]]
         findings = compare_atoms(sentence, d_atoms, aligned, neighbours, view, group)
         window = [*aligned, *neighbours]
-        window_text = " ".join(s.clean for s in window).lower()
-        window_numbers = {a.atom.value for s in window for a in view.atoms[s.index] if a.atom.kind == "number"}
-        names = [a.atom.value for a in d_atoms if a.atom.kind == "name"]
-        numbers = [a.atom.value for a in d_atoms if a.atom.kind == "number"]
-        facts = FactCounts(
-            novel_names=sum(not view.names(n) for n in names),
-            novel_numbers=sum(n not in known_numbers for n in numbers),
-            names_outside_window=sum(n.split()[-1] not in window_text for n in names if n.split()),
-            numbers_outside_window=sum(n not in window_numbers for n in numbers),
-        )
+        facts = _fact_counts(d_atoms, window, view, known_numbers)
         features = claim_features(sentence, alignment, window, source_stems, facts, findings)
         claims.append((len(out), Claim(sentence, tuple(window), features), findings, alignment))
         out.append(None)
@@ -104,7 +95,21 @@ def verdicts(
         if not findings:
             findings = [_meaning_changed(claim, alignment, source, score)]
         out[slot] = Verdict(claim.derived.index, "distorted", tuple(findings), alignment.score, verifier_score=round(score, 4))
-    return tuple(v for v in out if v is not None)
+    return tuple(v for v in out if v is not None)  # every slot is filled by now
+
+
+def _fact_counts(d_atoms: Sequence[Located], window: Sequence[Sentence], view: SourceView, known_numbers: set[str]) -> FactCounts:
+    """The derived sentence's names and figures missing from the whole source, and from its window."""
+    window_text = " ".join(s.clean for s in window).lower()
+    window_numbers = {a.atom.value for s in window for a in view.atoms[s.index] if a.atom.kind == "number"}
+    names = [a.atom.value for a in d_atoms if a.atom.kind == "name" and a.atom.value.split()]
+    numbers = [a.atom.value for a in d_atoms if a.atom.kind == "number"]
+    return FactCounts(
+        novel_names=sum(not view.names(n) for n in names),
+        novel_numbers=sum(n not in known_numbers for n in numbers),
+        names_outside_window=sum(n.split()[-1] not in window_text for n in names),
+        numbers_outside_window=sum(n not in window_numbers for n in numbers),
+    )
 
 
 def _meaning_changed(claim: Claim, alignment: Alignment, source: SegmentedDocument, score: float) -> Finding:

@@ -155,7 +155,7 @@ def compare_atoms(
     flagged = _quotes(d_atoms, s_atoms, all_source_atoms, source, out, derived)
     flagged += _speakers(d_atoms, s_atoms, out, derived, sources)
     checked = [a for a in d_atoms if a not in flagged and not _inside(a, flagged)]
-    _numbers(checked, s_atoms, near, all_source_atoms, out, derived)
+    _numbers(checked, s_atoms, out, derived)
     _times(checked, s_atoms, near, out, derived)
     _durations(checked, s_atoms, near, out, derived)
     if not _is_headline(derived):
@@ -180,8 +180,7 @@ def _counted(atom: Located) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def _numbers(d_atoms, s_atoms, near, everywhere, out: FindingBuilder, derived: Sentence) -> None:
-    known = {a.atom.value for a in _of(near, "number")} | {a.atom.value for a in _of(everywhere, "number")}
+def _numbers(d_atoms, s_atoms, out: FindingBuilder, derived: Sentence) -> None:
     source_numbers = _of(s_atoms, "number")
     for d in _of(d_atoms, "number"):
         match = next((s for s in source_numbers if s.atom.value == d.atom.value), None)
