@@ -162,3 +162,8 @@ def test_a_figure_the_source_never_gives_makes_an_added_claim():
     # a changed figure counting the same thing is still a distortion of it
     v, _, _ = judge(source, "The farm hopes to keep Ben as a breeding ram.\nBen weighed 25lb at birth.")
     assert [f.kind for f in v[1].findings] == ["number_changed"]
+
+
+def test_a_figure_in_the_same_place_as_the_source_figure_is_changed():
+    v, _, _ = judge("John Sutton Jr, 101, attends every race.", "John Sutton Jr, 109, attends every race.")
+    assert [f.kind for f in v[0].findings] == ["number_changed"]

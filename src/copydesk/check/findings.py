@@ -155,7 +155,7 @@ def compare_atoms(
     flagged = _quotes(d_atoms, s_atoms, all_source_atoms, source, out, derived)
     flagged += _speakers(d_atoms, s_atoms, out, derived, sources)
     checked = [a for a in d_atoms if a not in flagged and not _inside(a, flagged)]
-    _numbers(checked, s_atoms, out, derived)
+    _numbers(checked, s_atoms, all_source_atoms, out, derived)
     _times(checked, s_atoms, near, out, derived)
     _durations(checked, s_atoms, near, out, derived)
     if not _is_headline(derived):
@@ -180,7 +180,8 @@ def _counted(atom: Located) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def _numbers(d_atoms, s_atoms, out: FindingBuilder, derived: Sentence) -> None:
+def _numbers(d_atoms, s_atoms, everywhere, out: FindingBuilder, derived: Sentence) -> None:
+    known = {a.atom.value for a in _of(everywhere, "number")}
     source_numbers = _of(s_atoms, "number")
     for d in _of(d_atoms, "number"):
         match = next((s for s in source_numbers if s.atom.value == d.atom.value), None)
@@ -196,8 +197,15 @@ def _numbers(d_atoms, s_atoms, out: FindingBuilder, derived: Sentence) -> None:
             out.add("number_changed", d, same_thing,
                     f"the source gives {same_thing.atom.text.strip()}; here {d.atom.text.strip()}", derived)
             continue
-        # A figure the source has nowhere, counting nothing the aligned sentence counts, is no change of
-        # a source figure but a claim of its own: `invented_figures` makes such a sentence unsupported.
+        if d.atom.value in known or any(_rounds(d.atom.value, k) for k in known) or not any(c.isdigit() for c in d.atom.text):
+            continue  # a figure from elsewhere in the story; a spelled count ("two colleagues")
+        # A figure the source has nowhere: changed when the aligned sentence has one in the same place
+        # ("John Sutton Jr, 109," for "101,"); otherwise `invented_figures` makes the sentence an added claim.
+        counterpart = next((s for s in source_numbers if _counted(s) == counted
+                            and s.atom.value.endswith("%") == d.atom.value.endswith("%")), None)
+        if counterpart is not None:
+            out.add("number_changed", d, counterpart,
+                    f"the source gives {counterpart.atom.text.strip()}; here {d.atom.text.strip()}", derived)
 
 
 def invented_figures(d_atoms, s_atoms, everywhere) -> list[Located]:
