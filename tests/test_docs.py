@@ -83,3 +83,37 @@ def test_readme_tracing_summary_matches_results():
         results["independent_false_copy"],
     ]
     assert cells == [f"{v:.1f}" for v in expected]
+
+
+RETOLD_ROWS = (
+    ("default", "drifts_caught"), ("default", "drifts_right_kind"), ("default", "faithful_distorted_share"),
+    ("default", "additions_unsupported"), ("default", "boilerplate_set_aside"),
+    ("faithful_text", "bump_references", "summaries_flagged"),
+)
+
+
+def retold_summary_cells(readme: str) -> list[str]:
+    block = re.search(r"<!-- retold-summary -->(.*?)<!-- /retold-summary -->", readme, re.S).group(1)
+    return [line.split("|")[2].strip() for line in block.strip().splitlines()[2:]]
+
+
+def expected_retold_cells(results: dict) -> list[str]:
+    cells = []
+    for path in RETOLD_ROWS:
+        value = results
+        for key in path:
+            value = value[key]
+        cells.append(f"{100 * value:.1f}")
+    return cells
+
+
+def test_readme_retold_summary_matches_results():
+    results = json.loads((ROOT / "eval" / "results.json").read_text())["retold"]
+    assert retold_summary_cells((ROOT / "README.md").read_text()) == expected_retold_cells(results)
+
+
+def test_the_retold_check_fails_on_a_stale_figure():
+    results = json.loads((ROOT / "eval" / "results.json").read_text())["retold"]
+    stale = json.loads(json.dumps(results))
+    stale["default"]["drifts_caught"] += 0.01
+    assert retold_summary_cells((ROOT / "README.md").read_text()) != expected_retold_cells(stale)
