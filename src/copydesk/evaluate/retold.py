@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.align.embedder import Embedder
+from copydesk.evaluate.claims import judged_unfaithful
 from copydesk.evaluate.datasets import LabelledSummary, _require
 from copydesk.ingest import document_from_text
 from copydesk.models import CompareResult, Document, Sentence
@@ -169,22 +170,25 @@ def evaluate_retold(pairs: Sequence[RetoldPair], embedder: Embedder, settings: S
 
 
 def faithful_findings(items: Sequence[LabelledSummary], embedder: Embedder, settings: Settings) -> dict[str, Any]:
-    """Findings on summaries people judged faithful: every one is a false alarm. Per kind, and the
-    share of sentences called distorted and of summaries with any finding."""
+    """Findings on summaries people judged faithful: every one is a false alarm. Per kind; the share of
+    sentences called distorted; of summaries with a finding; and of summaries judged unfaithful as the
+    claim check's balanced accuracy judges them (a finding or an unsupported factual sentence)."""
     articles: dict[str, Document] = {}
     kinds: Counter[str] = Counter()
-    sentences = distorted = flagged = 0
+    sentences = distorted = with_finding = flagged = 0
     for item in items:
         if item.article_id not in articles:
             articles[item.article_id] = document_from_text(item.article, settings=settings)
         result = compare(articles[item.article_id], item.summary, settings=settings, embedder=embedder)
         sentences += len(result.verdicts)
         distorted += sum(v.verdict == "distorted" for v in result.verdicts)
-        flagged += any(v.verdict == "distorted" for v in result.verdicts)
+        with_finding += any(v.verdict == "distorted" for v in result.verdicts)
+        flagged += judged_unfaithful(result)
         for v in result.verdicts:
             kinds.update({f.kind for f in v.findings})
     return {"summaries": len(items), "sentences": sentences, "distorted_share": _rate(distorted, sentences),
-            "summaries_flagged": _rate(flagged, len(items)), "findings": dict(kinds.most_common())}
+            "summaries_with_finding": _rate(with_finding, len(items)), "summaries_flagged": _rate(flagged, len(items)),
+            "findings": dict(kinds.most_common())}
 
 
 def kind_precision(retold: dict[str, Any], faithful: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
