@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from copydesk.segment import _split_piece, glue_points
+from copydesk.segment import glue_points, split_piece
 
 Splitter = Callable[[str], list[tuple[int, int]]]
 
@@ -55,7 +55,7 @@ def splitters() -> dict[str, Splitter]:
         return out
 
     return {
-        "copydesk rules": lambda t: _split_piece(t, 0, len(t)),
+        "copydesk rules": lambda t: split_piece(t, 0, len(t)),
         "pySBD 0.3": lambda t: [(s.start, s.end) for s in seg.segment(t)],
         "syntok 1.4": syntok_split,
         "nupunkt": lambda t: _find_all(t, nupunkt.sent_tokenize(t)),
@@ -68,7 +68,7 @@ def split(text: str, base: Splitter) -> list[str]:
     out = []
     for line in text.split("\n"):
         pos = 0
-        for stop, _ in [*glue_points(line, 0, len(line)), (len(line), len(line))]:
+        for stop in [*glue_points(line, 0, len(line)), len(line)]:
             piece = line[pos:stop]
             out += [piece[a:b].strip() for a, b in base(piece) if piece[a:b].strip()]
             pos = stop

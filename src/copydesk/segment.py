@@ -160,8 +160,8 @@ def _open_straight_quote(text: str, start: int, pos: int, mark: str) -> bool:
     return depth > 0
 
 
-def glue_points(clean: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(end of one sentence, start of the next) wherever crawling lost the space between them."""
+def glue_points(clean: str, start: int, end: int) -> list[int]:
+    """Where one sentence ends and the next begins, wherever crawling lost the space between them."""
     points = []
     piece_start = start
     for m in _GLUE.finditer(clean, start, end):
@@ -179,7 +179,7 @@ def glue_points(clean: str, start: int, end: int) -> list[tuple[int, int]]:
         # quotation is open there, and otherwise opens the next sentence.
         if closers and closers[-1] in "\"'" and not _open_straight_quote(clean, piece_start, m.end() - 1, closers[-1]):
             stop -= 1
-        points.append((stop, stop))
+        points.append(stop)
         piece_start = stop
     return points
 
@@ -193,13 +193,14 @@ def split_sentences(clean: str, start: int, end: int) -> list[tuple[int, int]]:
     """
     spans = []
     piece_start = start
-    for stop, _ in glue_points(clean, start, end):
-        spans += _split_piece(clean, piece_start, stop)
+    for stop in glue_points(clean, start, end):
+        spans += split_piece(clean, piece_start, stop)
         piece_start = stop
-    return spans + _split_piece(clean, piece_start, end)
+    return spans + split_piece(clean, piece_start, end)
 
 
-def _split_piece(clean: str, start: int, end: int) -> list[tuple[int, int]]:
+def split_piece(clean: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans within a piece that has no glued boundary left: the base split."""
     spans = []
     sent_start = start
     quoted = _quoted_ranges(clean, start, end)
