@@ -37,7 +37,6 @@ CALENDAR = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
-STRONG_HEDGES = frozenset({"unconfirmed", "unclear", "alleged", "reported"})
 ASSERTIONS = frozenset({"certain", "confirmed"})
 SHORT_QUOTE_WORDS = 3
 # "allegedly" and "reportedly" both leave the claim to others: one for the other is no change.
