@@ -55,10 +55,8 @@ def verdicts(
         {s.index: sentence_atoms(s, src_doc, tagged.get(s.clean)) for s in source.sentences},
         "\n".join(s.clean for s in source.sentences).lower(),
     )
-    all_source_atoms = [a for atoms in view.atoms.values() for a in atoms]
     derived_atoms = {s.index: sentence_atoms(s, der_doc, tagged[s.clean]) for s in derived.sentences}
     source_stems = {w for s in source.sentences for w in content_stems(s.clean)}
-    known_numbers = {a.atom.value for a in all_source_atoms if a.atom.kind == "number"}
     out: list[Verdict | None] = []
     claims: list[tuple[int, Claim, list[Finding], Alignment]] = []
     for sentence in derived.sentences:
@@ -66,7 +64,7 @@ def verdicts(
         d_atoms = derived_atoms[sentence.index]
         aligned_atoms = [a for j in alignment.source for a in view.atoms[j]] if alignment else []
         # An aligned sentence whose figure the source has nowhere is an added claim, not a retelling.
-        if alignment is None or invented_figures(d_atoms, aligned_atoms, all_source_atoms):
+        if alignment is None or invented_figures(d_atoms, aligned_atoms, view.figures):
             factual = any(_is_fact(a.atom) for a in d_atoms)
             out.append(
                 Verdict(
@@ -83,7 +81,7 @@ def verdicts(
         group = [a for i in alignment.derived if i != sentence.index for a in derived_atoms[i]]
         findings = compare_atoms(sentence, d_atoms, aligned, neighbours, view, group)
         window = [*aligned, *neighbours]
-        facts = _fact_counts(d_atoms, window, view, known_numbers)
+        facts = _fact_counts(d_atoms, window, view)
         features = claim_features(sentence, alignment, window, source_stems, facts, findings)
         claims.append((len(out), Claim(sentence, tuple(window), features), findings, alignment))
         out.append(None)
@@ -98,7 +96,7 @@ def verdicts(
     return tuple(v for v in out if v is not None)  # every slot is filled by now
 
 
-def _fact_counts(d_atoms: Sequence[Located], window: Sequence[Sentence], view: SourceView, known_numbers: set[str]) -> FactCounts:
+def _fact_counts(d_atoms: Sequence[Located], window: Sequence[Sentence], view: SourceView) -> FactCounts:
     """The derived sentence's names and figures missing from the whole source, and from its window."""
     window_text = " ".join(s.clean for s in window).lower()
     window_numbers = {a.atom.value for s in window for a in view.atoms[s.index] if a.atom.kind == "number"}
@@ -106,7 +104,7 @@ def _fact_counts(d_atoms: Sequence[Located], window: Sequence[Sentence], view: S
     numbers = [a.atom.value for a in d_atoms if a.atom.kind == "number"]
     return FactCounts(
         novel_names=sum(not view.names(n) for n in names),
-        novel_numbers=sum(n not in known_numbers for n in numbers),
+        novel_numbers=sum(n not in view.figures for n in numbers),
         names_outside_window=sum(n.split()[-1] not in window_text for n in names),
         numbers_outside_window=sum(n not in window_numbers for n in numbers),
     )

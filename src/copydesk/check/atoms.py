@@ -60,7 +60,7 @@ _RELATIVE.update(_ANAPHORIC)
 _RELATIVE_TIME = re.compile(r"\b(" + "|".join(re.escape(k) for k in _RELATIVE) + r")(?:'s)?\b", re.IGNORECASE)
 # Spans of time: "a fortnight", "11 years", "a few weeks", "the months since". The value is the span in
 # days, or "few-<unit>" when the text gives no count.
-_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365, "decade": 3650}
+UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365, "decade": 3650}
 _DURATION = re.compile(
     rf"\b(?P<count>a|an|one|\d+|{'|'.join(w for w in NUMBER_WORDS if w not in ('hundred', 'thousand', 'dozen'))}|"
     r"a few|a couple of|few|several|many|some|the|recent|past|following|coming)?\s*"
@@ -220,9 +220,9 @@ def _duration(m: re.Match[str]) -> Atom | None:
     if count in ("a", "an") and re.search(r"\d\S*\s+(\S+\s+)?$", m.string[: m.start()]):
         return None  # a rate: "£2,100 a year"
     if count in ("a", "an", "one") or (singular and count in ("the", "following", "coming", "past", "recent")):
-        days = _UNIT_DAYS[unit]
+        days = UNIT_DAYS[unit]
     elif count.isdigit() or count in NUMBER_WORDS:
-        days = _UNIT_DAYS[unit] * float(count if count.isdigit() else NUMBER_WORDS[count])
+        days = UNIT_DAYS[unit] * float(count if count.isdigit() else NUMBER_WORDS[count])
     else:
         days = None
     value = f"{days:g}" if days is not None else f"few-{'week' if unit == 'fortnight' else unit}"

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from copydesk.check.atoms import Atom, extract_atoms, parse_date, quote_key
+from copydesk.check.atoms import UNIT_DAYS, Atom, extract_atoms, parse_date, quote_key
 from copydesk.check.entities import Entity
 from copydesk.models import Document, Finding, Sentence
 
@@ -75,6 +75,15 @@ class SourceView:
     text: str  # lowercased story text
     _dotless: str | None = field(default=None, repr=False, compare=False)
     _words: str | None = field(default=None, repr=False, compare=False)
+    _figures: frozenset[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def figures(self) -> frozenset[str]:
+        """The value of every number the source gives, in any sentence."""
+        if self._figures is None:
+            values = frozenset(a.atom.value for atoms in self.atoms.values() for a in atoms if a.atom.kind == "number")
+            object.__setattr__(self, "_figures", values)
+        return self._figures
 
     @property
     def words(self) -> str:
@@ -154,7 +163,7 @@ def compare_atoms(
     flagged = _quotes(d_atoms, s_atoms, all_source_atoms, source, out, derived)
     flagged += _speakers(d_atoms, s_atoms, out, derived, sources)
     checked = [a for a in d_atoms if a not in flagged and not _inside(a, flagged)]
-    _numbers(checked, s_atoms, all_source_atoms, out, derived)
+    _numbers(checked, s_atoms, source.figures, out, derived)
     _times(checked, s_atoms, near, out, derived)
     _durations(checked, s_atoms, near, out, derived)
     if not _is_headline(derived):
@@ -179,8 +188,7 @@ def _counted(atom: Located) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def _numbers(d_atoms, s_atoms, everywhere, out: FindingBuilder, derived: Sentence) -> None:
-    known = {a.atom.value for a in _of(everywhere, "number")}
+def _numbers(d_atoms, s_atoms, known: frozenset[str], out: FindingBuilder, derived: Sentence) -> None:
     source_numbers = _of(s_atoms, "number")
     for d in _of(d_atoms, "number"):
         match = next((s for s in source_numbers if s.atom.value == d.atom.value), None)
@@ -207,10 +215,9 @@ def _numbers(d_atoms, s_atoms, everywhere, out: FindingBuilder, derived: Sentenc
                     f"the source gives {counterpart.atom.text.strip()}; here {d.atom.text.strip()}", derived)
 
 
-def invented_figures(d_atoms, s_atoms, everywhere) -> list[Located]:
-    """Figures in digits that the source gives nowhere (not even rounded) and that count nothing the
-    aligned source sentence counts ("another 4lbs", "14 passes", "more than 40 states")."""
-    known = {a.atom.value for a in _of(everywhere, "number")}
+def invented_figures(d_atoms, s_atoms, known: frozenset[str]) -> list[Located]:
+    """Figures in digits that the source gives nowhere (`known`, not even rounded) and that count
+    nothing the aligned source sentence counts ("another 4lbs", "14 passes", "more than 40 states")."""
     counted = {_counted(s) for s in _of(s_atoms, "number")}
     return [
         d for d in _of(d_atoms, "number")
@@ -237,7 +244,7 @@ def _same_span(a: str, b: str) -> bool:
         vague, other = (a, b) if a.startswith("few-") else (b, a)
         if other.startswith("few-"):
             return vague == other
-        unit_days = {"few-hour": 1 / 24, "few-day": 1, "few-week": 7, "few-month": 30, "few-year": 365, "few-decade": 3650}[vague]
+        unit_days = UNIT_DAYS[vague.removeprefix("few-")]
         return float(other) >= 2 * unit_days * 0.9 and float(other) < 12 * unit_days
     return abs(float(a) - float(b)) <= 0.1 * max(float(a), float(b))
 
@@ -263,14 +270,14 @@ def _name_tokens(atoms) -> set[str]:
 def _entities(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived: Sentence) -> None:
     source_names = _of(s_atoms, "name")
     derived_tokens = _name_tokens(d_atoms)
+    # In cased text a name the tagger found in lower case ("the ewe") is a common noun; lower-cased
+    # text (some summarizers' output) has only such names.
+    cased = any(c.isupper() for c in derived.clean)
     for d in _of(d_atoms, "name"):
         # "UNK" is a summarizer's unknown-word token. (Nationality words stay names: skipping them lost
         # more true findings than false alarms on the dev splits.)
         if d.atom.value == "unk":
             continue
-        # In cased text a name the tagger found in lower case ("the ewe") is a common noun; lower-cased
-        # text (some summarizers' output) has only such names.
-        cased = any(c.isupper() for c in derived.clean)
         if (cased and not any(c.isupper() for c in d.atom.text)) or source.names(d.atom.value):
             continue  # named somewhere in the source, as written ("Okafor" for "Grace Okafor" too)
         missing = [s for s in source_names if not set(s.atom.value.split()) & derived_tokens]
@@ -401,10 +408,9 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
             continue
         if not d_values:
             # Summaries drop qualifiers all the time. A dropped quantifier is no finding ("All 12
-            # residents" -> "The 12 residents"): only a flip is. A dropped hedge is reported when the
-            # sentence is otherwise a near copy, or when a strong hedge ("could not be confirmed",
-            # "allegedly") is lost and the claim is not given to a speaker instead ("prosecutors
-            # say"), and not when the other half of a split keeps it.
+            # residents" -> "The 12 residents"): only a flip is. A dropped hedge that bore on the retold
+            # words is reported, unless the claim is given to a speaker instead ("prosecutors say" for
+            # "allegedly") or the other half of a split keeps it; other qualifiers only from a near copy.
             if kind == "quantifier_changed":
                 continue
             attributed = bool(_of(d_atoms, "attribution", "credit")) and s_values <= {"alleged", "reported"}
@@ -451,7 +457,7 @@ def _bears_on_shared(qualifier: Located, shared: set[str]) -> bool:
 
 
 def _rounds(rounded: str, exact: str) -> bool:
-    """Is `rounded` a rounder form of `exact` ("£6billion" for "£6.7bn", "1.2m" for "1,190,000")?
+    """Is `rounded` a rounder form of `exact` ("£6billion" for "£6.7bn", "1.2 million" for "1,190,000")?
     Fewer significant digits, within 12%."""
     try:
         r, e = float(rounded.rstrip("%m")), float(exact.rstrip("%m"))

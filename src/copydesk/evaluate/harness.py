@@ -147,7 +147,8 @@ def evaluate_retold(data_dir: Path, embedder: Embedder, settings: Settings, ci: 
     """The retold set (development data: nothing is fit on it, but the rules were read against it),
     false alarms on real faithful summaries, and per-kind precision over both."""
     started = time.time()
-    figures: dict[str, Any] = {"default": retold.evaluate_retold(retold.load(data_dir), embedder, settings)}
+    pairs = retold.load(data_dir)
+    figures: dict[str, Any] = {"default": retold.evaluate_retold(pairs, embedder, settings)}
     faithful = {}
     for name, (items, split) in faithful_sets(data_dir, ci).items():
         faithful[name] = {**retold.faithful_findings(items, embedder, settings), "split": split}
@@ -157,7 +158,7 @@ def evaluate_retold(data_dir: Path, embedder: Embedder, settings: Settings, ci: 
     figures["verifiers"], figures["default_verifier"] = {}, settings.verifier
     for name in VERIFIERS:
         chosen = replace(settings, verifier=name)
-        scored = figures["default"] if name == settings.verifier else retold.evaluate_retold(retold.load(data_dir), embedder, chosen)
+        scored = figures["default"] if name == settings.verifier else retold.evaluate_retold(pairs, embedder, chosen)
         figures["verifiers"][name] = {k: scored[k] for k in VERIFIER_MEASURES}
     figures["seconds"] = round(time.time() - started, 1)
     return figures
