@@ -3,6 +3,7 @@
 import pytest
 
 from copydesk.errors import CopydeskError, InputError
+from copydesk.ingest import document_from_text
 from copydesk.library import Library
 from copydesk.models import RELATION_KINDS
 from copydesk.align.embedder import HashingEmbedder
@@ -158,3 +159,37 @@ def test_interrupted_add_keeps_committed_batches_and_resumes(settings, story_doc
     assert rows == (3, 3 * settings.lsh_bands)  # no half-indexed article
     report = lib.add(docs, batch_size=3)
     assert len(report.added) == 3 and len(report.present) == 3 and lib.store.count() == 6
+
+
+def test_a_padded_paraphrase_finds_its_source_in_a_two_article_library(settings):
+    """The retelling's own filler words are held by no other article: they must not fill the
+    query's key budget and leave no place for the names and numbers it shares with its source."""
+    source = (
+        "Harbourview council approved a 4,120-metre flood wall on Tuesday after the Keswick River "
+        "burst its banks twice in March. Mayor Ilse Brandtner said the wall would cost 38 million euros. "
+        "Engineers from Delacroix Partners will begin work at Quay Seven in June."
+    )
+    filler = " ".join(
+        f"The {a} {b} underscores the {c} facing communities." for a, b, c in zip(
+            "remarkable intricate evolving pivotal nuanced profound sweeping daunting vibrant enduring "
+            "compelling notable striking layered sobering dramatic unfolding crucial broader lasting".split(),
+            "tapestry landscape saga narrative juncture chapter milestone odyssey dynamic backdrop "
+            "trajectory paradigm spectrum horizon frontier undertaking endeavour panorama mosaic crossroads".split(),
+            "challenges complexities hurdles tensions pressures uncertainties stakes ramifications "
+            "dilemmas realities vulnerabilities imperatives considerations intricacies obstacles "
+            "concerns questions struggles priorities demands".split(),
+        )
+    )
+    retelling = (
+        f"{filler} Local leaders in Harbourview signed off on a flood barrier measuring 4,120 metres, "
+        "following two bursts of the Keswick River in March. Ilse Brandtner, the mayor, put the bill at "
+        "38 million euros. Delacroix Partners is due to start building at Quay Seven in June."
+    )
+    lib = make_library(settings)
+    lib.add([
+        document_from_text(source, id="wire", published="2026-03-10"),
+        document_from_text(retelling, id="farm", published="2026-03-11"),
+    ])
+    assert [c.id for c in lib.candidates("farm")] == ["wire"]
+    _, relations = lib.sources("farm")
+    assert [r.source for r in relations] == ["wire"]

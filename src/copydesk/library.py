@@ -259,11 +259,11 @@ class Library:
 
     # Candidates and relations ---------------------------------------------
 
-    def _candidates(self, target_id: str, sig: ArticleSignals) -> list[Candidate]:
+    def _candidates(self, target_id: str, sig: ArticleSignals, stored: bool = True) -> list[Candidate]:
         n = max(self.store.count(), 1)
         cap = posting_cap(n, self.settings)
         frequency = self.store.key_frequency(sorted(sig.keys))
-        rarest = rarest_keys(frequency, cap, self.settings)
+        rarest = rarest_keys(frequency, cap, self.settings, counts_itself=stored)
         shared_keys = self.store.key_matches(rarest, cap)
         return score_candidates(
             target_id,
@@ -281,7 +281,7 @@ class Library:
     def candidates(self, ref: ArticleRef) -> list[Candidate]:
         """Articles in the library that may tell the same story, best first (cheap signals only)."""
         target = self._resolve(ref)
-        return self._candidates(target.record.id, target.signals)
+        return self._candidates(target.record.id, target.signals, target.stored)
 
     def _cached(self, a: str, b: str) -> Relation | None:
         body = self.store.get_relation(*sorted((a, b)), self._settings_key())
@@ -324,7 +324,7 @@ class Library:
         target = self._resolve(ref)
         relations = []
         cheap: dict[str, float] = {}
-        for candidate in self._candidates(target.record.id, target.signals):
+        for candidate in self._candidates(target.record.id, target.signals, target.stored):
             relation = self._relate(target, candidate.id)
             if relation.relation != "unrelated":
                 relations.append(relation)

@@ -16,21 +16,29 @@ def test_posting_cap_grows_with_the_library_then_stops(settings):
 def test_rarest_keys_skip_common_ones_and_keep_the_rarest_first(settings):
     few = replace(settings, candidate_query_keys=2)
     frequency = {"n:4120": 2, "w:flood": 9, "y:2021": 500, "e:harbor": 1, "gone": 0}
-    assert rarest_keys(frequency, cap=50, settings=few) == ["e:harbor", "n:4120"]
-    assert "y:2021" not in rarest_keys(frequency, cap=50, settings=settings)
+    assert rarest_keys(frequency, cap=50, settings=few, counts_itself=False) == ["e:harbor", "n:4120"]
+    assert "y:2021" not in rarest_keys(frequency, cap=50, settings=settings, counts_itself=False)
+
+
+def test_keys_only_the_article_itself_holds_take_no_place(settings):
+    """A reworded retelling's own words (df 1, counting itself) must not crowd out the shared names."""
+    few = replace(settings, candidate_query_keys=2)
+    frequency = {"w:tapestry": 1, "w:underscores": 1, "w:landscape": 1, "e:harbor": 2, "n:4120": 3}
+    assert rarest_keys(frequency, cap=50, settings=few, counts_itself=True) == ["e:harbor", "n:4120"]
+    assert rarest_keys(frequency, cap=50, settings=few, counts_itself=False) == ["w:landscape", "w:tapestry"]
 
 
 def test_rarest_keys_stop_when_their_postings_would_pass_the_budget(settings):
     frequency = {"e:harbor": 1, "n:4120": 2, "w:flood": 40, "w:levee": 45}
-    assert rarest_keys(frequency, cap=50, settings=replace(settings, candidate_posting_budget=43)) == [
+    assert rarest_keys(frequency, cap=50, settings=replace(settings, candidate_posting_budget=43), counts_itself=False) == [
         "e:harbor", "n:4120", "w:flood"]
-    assert rarest_keys(frequency, cap=50, settings=replace(settings, candidate_posting_budget=42)) == [
+    assert rarest_keys(frequency, cap=50, settings=replace(settings, candidate_posting_budget=42), counts_itself=False) == [
         "e:harbor", "n:4120"]
 
 
 def test_scores_add_bands_and_rare_keys_and_rank_best_first(settings):
     frequency = {"e:harbor": 1, "n:4120": 2, "w:flood": 400}
-    rarest = rarest_keys(frequency, 50, settings)
+    rarest = rarest_keys(frequency, 50, settings, counts_itself=False)
     found = score_candidates(
         "q",
         bucket_counts={"copy": 32, "q": 32, "edit": 8},
@@ -68,7 +76,7 @@ def test_size_weight_is_one_at_the_mean_and_falls_with_size(settings):
 def test_a_big_article_holding_the_same_rare_keys_ranks_below_a_small_one(settings):
     """A long article holds a few of any summary's words by its length alone."""
     frequency = {"e:harbor": 3, "w:levee": 5, "w:flood": 9}
-    rarest = rarest_keys(frequency, 50, settings)
+    rarest = rarest_keys(frequency, 50, settings, counts_itself=False)
     found = score_candidates(
         "q", {}, 32, rarest, frequency,
         shared_keys={"digest": rarest, "story": rarest},

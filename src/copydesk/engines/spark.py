@@ -136,7 +136,7 @@ def _score_udf(n: int, mean_size: float, settings: Settings) -> Callable:
                     row["id"],
                     {r["other"]: r["shared"] for r in row["buckets_shared"] or ()},
                     row["bands"],
-                    rarest_keys(frequency, cap, settings),
+                    rarest_keys(frequency, cap, settings, counts_itself=True),
                     frequency,
                     {r["other"]: r["keys"] for r in row["keys_shared"] or ()},
                     {r["other"]: r["size"] for r in row["keys_shared"] or ()},
@@ -297,8 +297,8 @@ class SparkEngine:
             usable = keys.join(frequency, "key")  # common keys dropped: never exploded into pairs
             rank = Window.partitionBy("id").orderBy("df", "key")
             spent = F.sum("df").over(rank.rowsBetween(Window.unboundedPreceding, Window.currentRow))
-            rarest = (
-                usable.withColumn("r", F.row_number().over(rank)).withColumn("spent", spent)
+            rarest = (  # keys only the article itself holds propose nothing (see rarest_keys)
+                usable.where(F.col("df") > 1).withColumn("r", F.row_number().over(rank)).withColumn("spent", spent)
                 .where((F.col("r") <= s.candidate_query_keys) & (F.col("spent") <= s.candidate_posting_budget))
                 .drop("r", "spent")
             )

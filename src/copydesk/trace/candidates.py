@@ -34,10 +34,15 @@ def posting_cap(n: int, settings: Settings) -> int:
     return min(settings.key_max_cap, max(settings.key_min_cap, int(settings.key_max_share * n)))
 
 
-def rarest_keys(frequency: Mapping[str, int], cap: int, settings: Settings) -> list[str]:
+def rarest_keys(frequency: Mapping[str, int], cap: int, settings: Settings, *, counts_itself: bool) -> list[str]:
     """The article's keys that are rare enough to look up, rarest first, until
-    `candidate_query_keys` keys or `candidate_posting_budget` postings are used."""
-    usable = sorted(((df, k) for k, df in frequency.items() if 0 < df <= cap))[: settings.candidate_query_keys]
+    `candidate_query_keys` keys or `candidate_posting_budget` postings are used.
+
+    A key no other article holds cannot propose a candidate, so it takes no place and no idf mass:
+    a heavily reworded retelling's own words would otherwise be the "rarest" and crowd out the
+    names and numbers it shares with its source. `counts_itself`: `frequency` counts the article."""
+    others = 1 if counts_itself else 0
+    usable = sorted(((df, k) for k, df in frequency.items() if others < df <= cap))[: settings.candidate_query_keys]
     chosen, spent = [], 0
     for df, key in usable:
         spent += df
