@@ -49,6 +49,23 @@ def test_add_reports_bad_records_and_exits_1(tmp_path, db):
     assert "Traceback" not in result.output
 
 
+def test_a_file_name_that_is_not_utf8_is_stored_and_stops_nothing(tmp_path):
+    import os
+    import sqlite3
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The mayor of Tull opened a 44-metre bridge on Friday. It was 3 years late.")
+    with open(os.path.join(os.fsencode(folder), b"b\xff.txt"), "w") as fh:
+        fh.write("Floods closed the Keswick road on Monday. Engineers expect repairs to take two weeks.")
+    db = tmp_path / "x.db"
+    result = runner.invoke(app, ["add", str(folder), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "added 2, already in the library 0, skipped 0" in result.stderr
+    paths = sorted(r[0] for r in sqlite3.connect(db).execute("SELECT path FROM articles"))
+    assert paths[1].endswith("b\\xff.txt")  # shown escaped, not lost
+
+
 def test_sources_json_schema(db):
     result = runner.invoke(app, ["sources", str(DEMO_ARTICLES / "paraphrase_newspulse.html"), "--db", str(db), "--json"])
     assert result.exit_code == 0, result.output

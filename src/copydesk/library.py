@@ -155,8 +155,9 @@ class Library:
 
         def flush() -> None:
             if pending:
-                self.store.put(pending)
-                report.added.extend(a.id for a, _ in pending)
+                present = set(self.store.put(pending))
+                report.added.extend(a.id for a, _ in pending if a.id not in present)
+                report.present.extend(self.store.id_for_hash(a.content_hash) for a, _ in pending if a.id in present)
                 pending.clear()
                 pending_ids.clear()
                 pending_hashes.clear()

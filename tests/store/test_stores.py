@@ -68,11 +68,30 @@ def test_relations_and_meta(store):
 
 
 def test_a_failed_batch_stores_nothing(store):
+    from dataclasses import replace
+
     store.put([_article(1)])
+    record, signals = _article(1)
+    taken = (replace(record, content_hash="other text"), signals)  # id a1 for a different text
     with pytest.raises(Exception):
-        store.put([_article(2), _article(1)])  # a1 again: the whole batch is refused
+        store.put([_article(2), taken])  # the whole batch is refused
     assert store.article_ids() == ["a1"]
     assert store.bucket_matches([2], cap=5) == {}  # no index rows left behind for a2
+
+
+def test_the_same_text_stored_meanwhile_is_skipped_not_an_error(store):
+    """Two `add`s of one file at once: both checked before either stored; the second skips it."""
+    assert store.put([_article(1)]) == []
+    assert store.put([_article(2), _article(1)]) == ["a1"]
+    assert store.article_ids() == ["a1", "a2"]
+
+
+def test_two_sqlite_connections_adding_the_same_articles_both_succeed(tmp_path):
+    first, second = SQLiteStore(tmp_path / "lib.db"), SQLiteStore(tmp_path / "lib.db")
+    first.put([_article(1), _article(2)])
+    assert second.put([_article(2), _article(3)]) == ["a2"]
+    assert first.article_ids() == ["a1", "a2", "a3"]
+    assert first.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_sqlite_file_survives_reopen_and_is_wal(tmp_path):
@@ -95,8 +114,11 @@ def test_sqlite_refuses_files_that_are_not_libraries(tmp_path):
     con = sqlite3.connect(other)
     con.execute("CREATE TABLE t (x)")
     con.close()
+    before = other.read_bytes()
     with pytest.raises(StoreError, match="not a copydesk library"):
         SQLiteStore(other)
+    assert other.read_bytes() == before  # refused before anything was changed (no switch to WAL)
+    assert sqlite3.connect(other).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     with pytest.raises(StoreError, match="is a directory"):
         SQLiteStore(tmp_path)
 
@@ -107,8 +129,12 @@ def test_sqlite_refuses_a_newer_schema(tmp_path):
     con = sqlite3.connect(path)
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     con.close()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=DELETE")
+    con.close()
     with pytest.raises(StoreError, match="newer than this copydesk"):
         SQLiteStore(path)
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
 
 def _dated(n: int, text: str, site: str | None, published: str | None, url: str | None = None):
@@ -194,6 +220,11 @@ def test_sqlite_migration_sizes_the_fingerprints_of_articles_stored_before_it(tm
     assert store.fingerprint_sizes(["old"]) == {"old": 3}
     store.put([_article(1)])  # two keys
     assert store.mean_fingerprint_size() == pytest.approx(2.5)
-    with pytest.raises(Exception):
-        store.put([_article(2), _article(1)])  # refused whole: the running total is not moved either
+    from dataclasses import replace
+
+    record, signals = _article(1)
+    with pytest.raises(Exception):  # id a1 for another text: refused whole, the running total not moved either
+        store.put([_article(2), (replace(record, content_hash="other"), signals)])
     assert store.mean_fingerprint_size() == pytest.approx(2.5)
+    store.put([_article(2), _article(1)])  # a1 skipped as stored: only a2's keys count
+    assert store.mean_fingerprint_size() == pytest.approx(7 / 3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -96,8 +97,14 @@ def document_from_record(record: Any, where: str, settings: Settings | None = No
     )
 
 
+def display_path(path: str | Path) -> str:
+    """A file name as text that can be stored and printed: bytes that are not UTF-8 (a name made on
+    another system) shown as \\xff escapes, not as the lone surrogates SQLite and terminals refuse."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
 def _read_path(path: Path, settings: Settings) -> str:
-    where = str(path)
+    where = display_path(path)
     if not path.exists():
         raise InputError(where, "no such file")
     if path.is_dir():
@@ -136,12 +143,13 @@ def _record(record: Any, where: str, settings: Settings) -> Document | InputErro
 
 def _read_records(path: Path, settings: Settings) -> Iterator[Document | InputError]:
     text = _read_path(path, settings)
+    name = display_path(path)
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         for lineno, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
-            where = f"{path}:{lineno}"
+            where = f"{name}:{lineno}"
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
@@ -152,13 +160,13 @@ def _read_records(path: Path, settings: Settings) -> Iterator[Document | InputEr
         try:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{exc.lineno}", f"malformed JSON ({exc.msg})") from exc
+            raise InputError(f"{name}:{exc.lineno}", f"malformed JSON ({exc.msg})") from exc
         records = record if isinstance(record, list) else [record]
         for n, item in enumerate(records):
-            yield _record(item, str(path) if len(records) == 1 else f"{path}[{n}]", settings)
+            yield _record(item, name if len(records) == 1 else f"{name}[{n}]", settings)
     else:
         fmt = "html" if suffix in (".html", ".htm") else None
-        yield document_from_text(text, where=str(path), settings=settings, format=fmt)
+        yield document_from_text(text, where=name, settings=settings, format=fmt)
 
 
 def load_document(path: str | Path, settings: Settings | None = None) -> Document:
@@ -166,7 +174,7 @@ def load_document(path: str | Path, settings: Settings | None = None) -> Documen
     docs = read_documents(path, settings)
     first = next(docs, None)
     if first is None:
-        raise InputError(str(path), "no records in file")
+        raise InputError(display_path(path), "no records in file")
     if next(docs, None) is not None:
-        raise InputError(str(path), "holds several records; compare takes one article per file (use --batch)")
+        raise InputError(display_path(path), "holds several records; compare takes one article per file (use --batch)")
     return first

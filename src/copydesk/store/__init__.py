@@ -31,8 +31,9 @@ class Store(Protocol):
         """The first article added with this url."""
         ...
 
-    def put(self, batch: Sequence[tuple[LibraryArticle, ArticleSignals]]) -> None:
-        """Add articles and their signals in one transaction: all or none."""
+    def put(self, batch: Sequence[tuple[LibraryArticle, ArticleSignals]]) -> list[str]:
+        """Add articles and their signals in one transaction: all or none. An article whose text
+        is stored already (by another process since it was checked) is skipped: its id is returned."""
         ...
 
     def signals(self, article_id: str) -> ArticleSignals | None: ...

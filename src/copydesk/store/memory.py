@@ -40,11 +40,14 @@ class MemoryStore:
     def id_for_url(self, url: str) -> str | None:
         return next((a.id for a in self._articles.values() if a.url == url), None)
 
-    def put(self, batch: Sequence[tuple[LibraryArticle, ArticleSignals]]) -> None:
+    def put(self, batch: Sequence[tuple[LibraryArticle, ArticleSignals]]) -> list[str]:
+        present = [a.id for a, _ in batch if a.content_hash in self._by_hash]
         for article, _ in batch:  # check everything first: all or none, like a transaction
-            if article.id in self._articles or article.content_hash in self._by_hash:
+            if article.id in self._articles and article.id not in present:
                 raise ValueError(f"article {article.id} is already stored")
         for article, signals in batch:
+            if article.id in present:
+                continue
             self._articles[article.id] = article
             self._signals[article.id] = signals
             self._by_hash[article.content_hash] = article.id
@@ -53,6 +56,7 @@ class MemoryStore:
                 self._buckets[bucket].append(article.id)
             for key in signals.keys:
                 self._keys[key].append(article.id)
+        return present
 
     def signals(self, article_id: str) -> ArticleSignals | None:
         return self._signals.get(article_id)

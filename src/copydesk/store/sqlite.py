@@ -106,14 +106,17 @@ class SQLiteStore:
                 self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             else:
                 self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            version = self._check()  # before anything is changed: a file that is not ours stays as it was
+            if not read_only:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            self._migrate(version)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a copydesk library ({exc})") from exc
 
-    def _migrate(self) -> None:
+    def _check(self) -> int:
+        """The schema version, after refusing a file that is not a copydesk library of a version we read."""
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             raise StoreError(f"{self.path}: an SQLite file, but not a copydesk library")
@@ -123,6 +126,9 @@ class SQLiteStore:
             )
         if self.read_only and version < SCHEMA_VERSION:
             raise StoreError(f"{self.path}: library schema v{version} needs upgrading; open it once without --read-only")
+        return version
+
+    def _migrate(self, version: int) -> None:
         for target in range(version, SCHEMA_VERSION):
             # executescript commits first, so wrap each step in its own transaction.
             self.db.executescript(f"BEGIN; {MIGRATIONS[target]} PRAGMA user_version = {target + 1}; COMMIT;")
@@ -151,13 +157,17 @@ class SQLiteStore:
         row = self.db.execute("SELECT id FROM articles WHERE url = ? ORDER BY n LIMIT 1", (url,)).fetchone()
         return row[0] if row else None
 
-    def put(self, batch: Sequence[tuple[LibraryArticle, ArticleSignals]]) -> None:
+    def put(self, batch: Sequence[tuple[LibraryArticle, ArticleSignals]]) -> list[str]:
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
+        present = []
+        db.execute("BEGIN IMMEDIATE")  # the write lock: no other process stores anything until we commit
         try:
             for article, signals in batch:
+                if db.execute("SELECT 1 FROM articles WHERE content_hash = ?", (article.content_hash,)).fetchone():
+                    present.append(article.id)  # stored meanwhile by another process
+                    continue
                 cur = db.execute(
                     f"INSERT INTO articles ({_COLUMNS}, minhash, buckets, keys) VALUES ({', '.join('?' * 16)})",
                     (
@@ -176,14 +186,16 @@ class SQLiteStore:
                     "INSERT INTO key_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
                     ((k,) for k in signals.keys),
                 )
+            stored = [signals for article, signals in batch if article.id not in present]
             db.execute(
                 "UPDATE fingerprint_totals SET articles = articles + ?, keys = keys + ?",
-                (len(batch), sum(len(signals.keys) for _, signals in batch)),
+                (len(stored), sum(len(signals.keys) for signals in stored)),
             )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        return present
 
     def signals(self, article_id: str) -> ArticleSignals | None:
         row = self.db.execute("SELECT minhash, buckets, keys FROM articles WHERE id = ?", (article_id,)).fetchone()
