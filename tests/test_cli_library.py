@@ -112,6 +112,36 @@ def test_trace_json_graphml_and_dot(db, tmp_path):
     assert text.startswith("digraph") and text.count("->") == len(story["edges"])
 
 
+def test_escape_codes_in_articles_never_reach_the_terminal_raw(tmp_path):
+    """Titles and text with a window-title OSC, a screen clear, an OSC 8 link and rich markup."""
+    hostile = "\x1b]0;pwned\x07Flood \x1b[2J[bold red]claims[/] \x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\ \x9b31m"
+    body = ("Flood claims in Lower Vasland rose 18% in 2021, the insurer Nordhav said on Tuesday. "
+            "Nordhav paid 4,120 households after the Keswick River burst its banks twice in March.")
+    source, copy = tmp_path / "source.json", tmp_path / "copy.json"
+    source.write_text(json.dumps({"id": "src", "title": hostile, "text": body, "site": "Wire\x1b[31m",
+                                  "published": "2021-04-01"}))
+    copy.write_text(json.dumps({"id": "cp", "title": "Copy " + hostile, "text": body + " \x1b[2J Share this.",
+                                "published": "2021-04-02"}))
+    db = tmp_path / "lib.db"
+    graphml = tmp_path / "t.graphml"
+    runs = [
+        ["add", str(source), str(copy), "--db", str(db)],
+        ["sources", "cp", "--db", str(db)],
+        ["derivatives", "src", "--db", str(db)],
+        ["trace", "--db", str(db), "--graphml", str(graphml), "--dot", str(tmp_path / "t.dot")],
+        ["stats", "--db", str(db)],
+        ["compare", str(source), str(copy)],
+        ["sources", "\x1b[2Jnope", "--db", str(db)],  # the error quotes what was typed
+    ]
+    for args in runs:
+        result = runner.invoke(app, args)
+        assert result.exit_code in (0, 2), (args, result.output)
+        assert "\x1b" not in result.output and "\x9b" not in result.output and "\x07" not in result.output, args
+    assert "\\x1b]0;pwned" in runner.invoke(app, ["trace", "--db", str(db)]).output  # shown, not obeyed
+    ET.parse(graphml)  # well-formed XML though the titles hold control characters
+    assert "\x1b" not in (tmp_path / "t.dot").read_text()
+
+
 def test_trace_and_stats_terminal_output(db):
     result = runner.invoke(app, ["trace", "--db", str(db)], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "Flood claims in Lower Vasland rose 18%" in result.stdout

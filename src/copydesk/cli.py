@@ -9,8 +9,10 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from copydesk.errors import CopydeskError
+from copydesk.report.safe_text import for_terminal
 
 app = typer.Typer(
     add_completion=False,
@@ -21,8 +23,14 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
+def _say(label: str, message: object, style: str = "bold red") -> None:
+    """One line on stderr: the label styled, the message (it may quote file names and article
+    text) shown as written, never read as markup or as terminal escapes."""
+    err.print(Text.assemble((label, style), " ", for_terminal(str(message))), highlight=False, soft_wrap=True)
+
+
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    _say("error:", message)
     raise typer.Exit(code)
 
 
@@ -57,7 +65,7 @@ def compare(
         src_doc = load_document(source, settings)
         der_doc = load_document(derived, settings)
         for warning in src_doc.warnings + der_doc.warnings:
-            err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            _say("warning:", warning, "yellow")
         result = run_compare(src_doc, der_doc, settings=settings)
         if html_out is not None:
             from copydesk.report.html import render_html
@@ -100,7 +108,7 @@ def _compare_batch(batch: Path, settings) -> None:
 
     def report(e: BatchError) -> None:
         errors.append(e)
-        err.print(f"[bold red]skipped:[/] {e.message}", highlight=False, soft_wrap=True)
+        _say("skipped:", e.message)
 
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("comparing", total=sum(1 for line in lines if line.strip()))
@@ -145,7 +153,7 @@ def add(
     def on_error(exc: CopydeskError) -> None:
         nonlocal skipped
         skipped += 1
-        err.print(f"[bold red]skipped:[/] {exc}", highlight=False, soft_wrap=True)
+        _say("skipped:", exc)
 
     try:
         with _library(db, max_bytes=max_bytes, create=True) as library:
@@ -157,7 +165,7 @@ def add(
                     nonlocal shown
                     for article_id in r.added[shown:]:
                         record = library.store.get(article_id)
-                        sys.stdout.write(f"{article_id}\t{(record.title if record else None) or ''}\n")
+                        sys.stdout.write(for_terminal(f"{article_id}\t{(record.title if record else None) or ''}") + "\n")
                     shown = len(r.added)
                     sys.stdout.flush()
                     progress.update(task, description=f"added {len(r.added)}, already there {len(r.present)}")
@@ -354,7 +362,7 @@ def serve(
 def evaluate(
     data: Annotated[Path, typer.Option(help="The labelled datasets (see their README).")] = Path("../shared/data"),
     root: Annotated[Path, typer.Option(help="Where eval/ and docs/ are written.")] = Path("."),
-    only: Annotated[Optional[list[str]], typer.Option(help="Run only this evaluator (alignment, claims, tracing, generated, taggers).")] = None,
+    only: Annotated[Optional[list[str]], typer.Option(help="Run only this evaluator (alignment, claims, tracing, generated, taggers, retold, provenance).")] = None,
     check_floors: Annotated[bool, typer.Option("--check-floors", help="Exit 1 when a score is below eval/floors.json.")] = False,
     ci: Annotated[bool, typer.Option("--ci", help="CI's fixed subset; writes eval/results-ci.json.")] = False,
 ) -> None:
@@ -373,7 +381,7 @@ def evaluate(
     written = root / "eval" / ("results-ci.json" if ci else "results.json")
     Console().print(f"wrote {written}" + ("" if ci else f" and {root / 'docs' / 'EVALUATION.md'}"), highlight=False)
     for failure in failures:
-        err.print(f"[bold red]below floor:[/] {failure}", highlight=False, soft_wrap=True)
+        _say("below floor:", failure)
     if failures:
         raise typer.Exit(1)
 

@@ -37,6 +37,14 @@ def test_articles_are_paged_without_overlap(client):
     assert dates == sorted(dates, reverse=True)  # newest first, undated last
 
 
+@pytest.mark.parametrize("path", ["/?page_no=99999999999999999999", "/api/articles?page=9223372036854775807",
+                                  "/api/articles?page=0", "/?page_no=-3"])
+def test_a_page_number_out_of_range_is_a_clear_422_not_a_crash(client, path):
+    response = client.get(path)
+    assert response.status_code == 422
+    assert "page must be from 1 to" in response.text or "page_no" in response.text
+
+
 def test_search_by_words_outlet_and_dates(client, story_documents):
     found = client.get("/api/articles", params={"q": "Vasland flood"}).json()
     assert found["total"] >= 3 and all(a["id"] not in ("hostile",) and not a["id"].startswith("filler") for a in found["articles"])

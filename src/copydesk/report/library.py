@@ -11,6 +11,7 @@ from dataclasses import asdict
 from xml.sax.saxutils import escape, quoteattr
 
 from copydesk.models import Cluster, LibraryArticle, OutletStats, Relation
+from copydesk.report.safe_text import for_terminal, for_xml
 
 TitleOf = Callable[[str], str | None]
 
@@ -94,13 +95,13 @@ def trace_graphml(clusters: Sequence[Cluster], title_of: TitleOf) -> str:
     ]
     for c in clusters:
         for m in c.members:
-            lines.append(f"    <node id={quoteattr(m)}>")
-            lines.append(f'      <data key="title">{escape(title_of(m) or "")}</data>')
+            lines.append(f"    <node id={quoteattr(for_xml(m))}>")
+            lines.append(f'      <data key="title">{escape(for_xml(title_of(m) or ""))}</data>')
             lines.append(f'      <data key="cluster">{escape(c.id)}</data>')
             lines.append(f'      <data key="root">{"true" if m == c.root else "false"}</data>')
             lines.append("    </node>")
         for e in c.edges:
-            lines.append(f"    <edge source={quoteattr(e.source)} target={quoteattr(e.derived)}>")
+            lines.append(f"    <edge source={quoteattr(for_xml(e.source))} target={quoteattr(for_xml(e.derived))}>")
             lines.append(f'      <data key="relation">{e.relation}</data>')
             lines.append(f'      <data key="confidence">{e.direction_confidence}</data>')
             lines.append(f'      <data key="credited">{"unknown" if e.credited is None else str(e.credited).lower()}</data>')
@@ -111,7 +112,8 @@ def trace_graphml(clusters: Sequence[Cluster], title_of: TitleOf) -> str:
 
 
 def _dot_quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    text = for_terminal(text.replace("\n", " "))  # a .dot file is often printed: no live escapes in it
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def trace_dot(clusters: Sequence[Cluster], title_of: TitleOf) -> str:

@@ -46,6 +46,7 @@ from copydesk.web.jobs import Job, JobRunner
 from copydesk.web.uploads import UPLOAD_TYPES, document_from_paste, document_from_upload
 
 PAGE_SIZE = 20
+MAX_PAGE = 10**9  # past any library: SQLite offsets must fit 64 bits
 PAIR_CACHE = 256  # compare results kept in memory (a pair page is then a render, not a compare)
 SEARCH_CACHE, SEARCH_TTL_S = 512, 5.0
 CSRF_COOKIE = "copydesk_csrf"
@@ -250,8 +251,8 @@ def create_app(
     # Library ------------------------------------------------------------------------
 
     def search_page(q: str, outlet: str | None, since: str | None, until: str | None, page_no: int) -> dict:
-        if page_no < 1:
-            raise HTTPException(422, "page must be 1 or more")
+        if not 1 <= page_no <= MAX_PAGE:
+            raise HTTPException(422, f"page must be from 1 to {MAX_PAGE:,}")
         return state.cached_search((q, outlet, since, until, page_no), lambda: search(q, outlet, since, until, page_no))
 
     def search(q: str, outlet: str | None, since: str | None, until: str | None, page_no: int) -> dict:
