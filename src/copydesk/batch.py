@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 from copydesk.align.embedder import Embedder, make_embedder
 from copydesk.pipeline import compare
 from copydesk.errors import CopydeskError, InputError
-from copydesk.ingest import document_from_text, load_document
+from copydesk.ingest import document_from_text, load_document, parse_json
 from copydesk.report.json import to_json_dict
 from copydesk.settings import Settings
 
@@ -53,10 +52,7 @@ def run_batch(
             continue
         line_where = f"{where}:{lineno}"
         try:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(line_where, f"malformed JSON ({exc.msg})") from exc
+            record = parse_json(line, line_where)
             if not isinstance(record, dict):
                 raise InputError(line_where, "expected a JSON object")
             source = _side(record, "source", line_where, base, settings)

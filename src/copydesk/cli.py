@@ -43,8 +43,8 @@ def _settings(max_bytes: int | None, fast: bool = False):
 
 @app.command()
 def compare(
-    source: Annotated[Optional[Path], typer.Argument(help="The original article (text, HTML, JSON).")] = None,
-    derived: Annotated[Optional[Path], typer.Argument(help="The suspected retelling.")] = None,
+    source: Annotated[Optional[str], typer.Argument(help="The original article (text, HTML, JSON).")] = None,
+    derived: Annotated[Optional[str], typer.Argument(help="The suspected retelling.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the copydesk.compare/1 JSON instead of the report.")] = False,
     html_out: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML page here.")] = None,
     batch: Annotated[Optional[Path], typer.Option("--batch", help="JSONL of {id, source, derived} or {id, source_path, derived_path}.")] = None,
@@ -55,6 +55,8 @@ def compare(
     try:
         settings = _settings(max_bytes, fast)
         if batch is not None:
+            if source is not None or derived is not None:
+                _fail("give SOURCE and DERIVED, or --batch FILE, not both")
             _compare_batch(batch, settings)
             return
         if source is None or derived is None:
@@ -80,7 +82,7 @@ def compare(
 
             render(result, Console())
             if html_out is not None:
-                Console().print(f"HTML report: {html_out}")
+                Console().print(Text(for_terminal(f"HTML report: {html_out}")))
     except CopydeskError as exc:
         _fail(str(exc), exc.exit_code)
 

@@ -226,6 +226,8 @@ def test_compare_form_uploads(client):
         ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00", "photo.png: unsupported file type"),
         ("a.txt", b"\x00\x01\x02\x03" * 100, "a.txt: binary file"),
         ("a.json", b'{"text": ', "a.json: malformed JSON"),
+        ("a.json", b"[" * 100_000 + b"]" * 100_000, "a.json: JSON nested too deeply"),
+        ("a.json", b"null", "a.json: record is null, expected a JSON object"),
         ("a.txt", b"   ", "a.txt: empty file"),
         ("../../etc/passwd.txt", b"   ", "passwd.txt: empty file"),  # folders in the name are dropped
     ],

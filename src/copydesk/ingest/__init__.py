@@ -80,10 +80,24 @@ def document_from_text(
     )
 
 
+_JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false"}
+
+
+def parse_json(text: str, where: str, *, line_in_where: bool = False) -> Any:
+    """One JSON value, or InputError naming `where` (and the line, for a multi-line file)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}:{exc.lineno}" if line_in_where else where, f"malformed JSON ({exc.msg})") from exc
+    except RecursionError as exc:  # [[[[… deeper than Python's stack
+        raise InputError(where, "JSON nested too deeply") from exc
+
+
 def document_from_record(record: Any, where: str, settings: Settings | None = None) -> Document:
     """A JSON record {id, url, title, published, text | html} to a Document."""
     if not isinstance(record, dict):
-        raise InputError(where, f"record is a JSON {type(record).__name__}, expected an object")
+        kind = "null" if record is None else _JSON_TYPES.get(type(record), type(record).__name__)
+        raise InputError(where, f"record is {kind}, expected a JSON object")
     body = record.get("text")
     fmt = "text"
     if not isinstance(body, str) or not body.strip():
@@ -109,8 +123,11 @@ def _read_path(path: Path, settings: Settings) -> str:
         raise InputError(where, "no such file")
     if path.is_dir():
         raise InputError(where, "is a directory, expected a file")
+    if not path.is_file():  # a FIFO would hang, /dev/zero never end
+        raise InputError(where, "not a regular file (a device, pipe or socket)")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(settings.max_bytes + 1)  # no more than the limit is ever held
     except OSError as exc:
         raise InputError(where, f"cannot read file ({exc.strerror})") from exc
     if not data.strip():
@@ -125,6 +142,8 @@ def read_documents(
 
     A bad record raises InputError, or with `on_error` is reported there and skipped."""
     settings = settings or Settings.load()
+    if not str(path).strip():  # Path("") is the current folder
+        raise InputError("''", "empty file name")
     for item in _read_records(Path(path), settings):
         if isinstance(item, InputError):
             if on_error is None:
@@ -151,16 +170,13 @@ def _read_records(path: Path, settings: Settings) -> Iterator[Document | InputEr
                 continue
             where = f"{name}:{lineno}"
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputError(where, f"malformed JSON ({exc.msg})")
+                record = parse_json(line, where)
+            except InputError as exc:
+                yield exc
                 continue
             yield _record(record, where, settings)
     elif suffix == ".json":
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}:{exc.lineno}", f"malformed JSON ({exc.msg})") from exc
+        record = parse_json(text, name, line_in_where=True)
         records = record if isinstance(record, list) else [record]
         for n, item in enumerate(records):
             yield _record(item, name if len(records) == 1 else f"{name}[{n}]", settings)

@@ -9,14 +9,13 @@ reported through `on_error` and skipped; the stream goes on.
 from __future__ import annotations
 
 import glob
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from copydesk.errors import InputError
-from copydesk.ingest import document_from_record, document_from_text, read_documents
+from copydesk.ingest import document_from_record, document_from_text, parse_json, read_documents
 from copydesk.ingest.decode import decode_bytes
 from copydesk.models import Document
 from copydesk.settings import Settings
@@ -55,10 +54,7 @@ def _jsonl_records(stream: BinaryIO, where: str, settings: Settings, on_error: O
         here = f"{where}:{lineno}"
         try:
             line = decode_bytes(raw, here, settings.max_bytes)
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(here, f"malformed JSON ({exc.msg})") from exc
+            record = parse_json(line, here)
             rid = record.get("id") if isinstance(record, dict) else None
             yield document_from_record(record, f"{here} (id {rid})" if rid is not None else here, settings)
         except InputError as exc:
@@ -109,6 +105,9 @@ def _parquet_documents(path: str, settings: Settings, on_error: OnError) -> Iter
 
 
 def _stdin_documents(settings: Settings, on_error: OnError) -> Iterator[Document]:
+    if sys.stdin is None:  # started with standard input closed (`<&-`)
+        on_error(InputError("<stdin>", "standard input is closed"))
+        return
     stream = sys.stdin.buffer
     head = stream.peek(1)[:1] if hasattr(stream, "peek") else b""
     if head == b"{":  # JSONL records; anything else is one article's text

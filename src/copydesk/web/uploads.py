@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath
 
 from copydesk.errors import InputError
-from copydesk.ingest import document_from_record, document_from_text
+from copydesk.ingest import document_from_record, document_from_text, parse_json
 from copydesk.ingest.decode import decode_bytes
 from copydesk.models import Document
 from copydesk.settings import Settings
@@ -28,10 +27,7 @@ def document_from_upload(data: bytes, filename: str | None, settings: Settings) 
         raise InputError(name, "empty file")
     text = decode_bytes(data, name, settings.max_bytes)
     if kind == "json":
-        try:
-            record = json.loads(text)
-        except ValueError as exc:
-            raise InputError(name, f"malformed JSON ({exc})") from exc
+        record = parse_json(text, name)
         return document_from_record(record, name, settings)
     return document_from_text(text, where=name, settings=settings, format=kind)
 

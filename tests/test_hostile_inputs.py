@@ -1,0 +1,89 @@
+"""Inputs a hostile or unlucky user gives: each is one clear line and an exit code, never a
+traceback, and nothing after it is lost (#21)."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from copydesk.cli import app
+
+runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("fake_models")
+
+GOOD = "The mayor of Tull opened a 44-metre bridge on Friday. It was 3 years late, the council said."
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def articles_in(db):
+    return sorted(r[0] for r in sqlite3.connect(db).execute("SELECT id FROM articles"))
+
+
+@pytest.mark.parametrize("name", ["deep.json", "deep.jsonl"])
+def test_deeply_nested_json_is_one_line_and_the_rest_is_added(tmp_path, name):
+    bad = tmp_path / name
+    bad.write_text(DEEP + "\n")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"id": "ok", "text": GOOD}))
+    result = runner.invoke(app, ["add", str(bad), str(good), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 1
+    assert "JSON nested too deeply" in result.stderr and "Traceback" not in result.output
+    assert articles_in(tmp_path / "x.db") == ["ok"]
+    compare = runner.invoke(app, ["compare", str(bad), str(good)])
+    assert compare.exit_code == 2 and "nested too deeply" in compare.stderr
+
+
+def test_deeply_nested_json_in_a_batch_skips_that_line_only(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    batch = tmp_path / "pairs.jsonl"
+    batch.write_text(DEEP + "\n" + json.dumps({"source": str(good), "derived": str(good)}) + "\n")
+    result = runner.invoke(app, ["compare", "--batch", str(batch)])
+    assert result.exit_code == 1
+    assert "nested too deeply" in result.stderr and len(result.stdout.splitlines()) == 1
+
+
+def test_a_null_record_says_null(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("null\n[1]\n")
+    result = runner.invoke(app, ["add", str(feed), "--db", str(tmp_path / "x.db")])
+    assert f"{feed}:1: record is null, expected a JSON object" in result.stderr
+    assert f"{feed}:2: record is an array, expected a JSON object" in result.stderr
+
+
+def test_an_empty_name_is_named_as_such(tmp_path):
+    result = runner.invoke(app, ["compare", "", str(tmp_path / "b.txt")])
+    assert result.exit_code == 2 and "empty file name" in result.stderr and "is a directory" not in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_and_a_device_are_refused_without_reading(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    result = runner.invoke(app, ["add", str(fifo), "/dev/zero", str(good), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 1
+    assert result.stderr.count("not a regular file") == 2 and "Traceback" not in result.output
+    assert len(articles_in(tmp_path / "x.db")) == 1
+
+
+def test_add_with_standard_input_closed(tmp_path):
+    db = tmp_path / "x.db"
+    result = subprocess.run(
+        f"{sys.executable} -m copydesk.cli add - --db {db} <&-", shell=True, capture_output=True, text=True,
+        executable="/bin/bash", timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "standard input is closed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_files_beside_batch_are_refused_not_ignored(tmp_path):
+    batch = tmp_path / "pairs.jsonl"
+    batch.write_text("{}\n")
+    result = runner.invoke(app, ["compare", "a.txt", "b.txt", "--batch", str(batch)])
+    assert result.exit_code == 2 and "not both" in result.stderr
