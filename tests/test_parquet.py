@@ -57,6 +57,16 @@ def test_cli_export_and_a_broken_parquet_file(library, tmp_path, fake_models):
     assert "Traceback" not in added.output
 
 
+def test_export_to_a_file_or_an_unwritable_folder_is_one_line(library, tmp_path, fake_models):
+    taken = tmp_path / "taken.parquet"
+    taken.write_bytes(b"keep me")
+    result = runner.invoke(app, ["export", "--parquet", str(taken), "--db", str(library.store.path)])
+    assert result.exit_code == 2 and "is a file" in result.stderr and "Traceback" not in result.output
+    assert taken.read_bytes() == b"keep me"
+    result = runner.invoke(app, ["export", "--parquet", "/proc/copydesk-out", "--db", str(library.store.path)])
+    assert result.exit_code == 2 and "cannot write here" in result.stderr and "Traceback" not in result.output
+
+
 def test_cli_spark_trace_needs_its_folders(tmp_path):
     result = runner.invoke(app, ["trace", "--engine", "spark"])
     assert result.exit_code != 0 and "--input PARQUET and --output DIR" in result.output

@@ -62,7 +62,15 @@ def export_articles(library, folder: str | Path, rows_per_file: int = 5_000) -> 
     import pyarrow.parquet as pq
 
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(str(folder), "is a file; --parquet takes a folder to write into")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".copydesk-write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(str(folder), f"cannot write here ({exc.strerror})") from exc
     if any(folder.glob("*.parquet")):
         raise InputError(str(folder), "already holds Parquet files; export into an empty folder")
     schema = arrow_schema()
