@@ -87,3 +87,37 @@ def test_files_beside_batch_are_refused_not_ignored(tmp_path):
     batch.write_text("{}\n")
     result = runner.invoke(app, ["compare", "a.txt", "b.txt", "--batch", str(batch)])
     assert result.exit_code == 2 and "not both" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes any file")
+def test_a_library_without_write_permission_is_read_read_only(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    db = tmp_path / "x.db"
+    assert runner.invoke(app, ["add", str(good), "--db", str(db)]).exit_code == 0
+    db.chmod(0o444)
+    try:
+        stats = runner.invoke(app, ["stats", "--db", str(db)])
+        assert stats.exit_code == 0 and "opened read-only" in stats.stderr
+        added = runner.invoke(app, ["add", str(good), "--db", str(db)])
+        assert added.exit_code == 2 and "no write permission" in added.stderr and "Traceback" not in added.output
+    finally:
+        db.chmod(0o644)
+
+
+def test_a_library_that_cannot_be_written_is_opened_read_only_with_a_notice(tmp_path, monkeypatch):
+    """As root every file is writable, so the permission check is stood in for."""
+    from copydesk.store import sqlite
+
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    db = tmp_path / "x.db"
+    assert runner.invoke(app, ["add", str(good), "--db", str(db)]).exit_code == 0
+    before = db.read_bytes()
+    monkeypatch.setattr(sqlite, "can_write", lambda path: False)
+    for args in (["stats", "--db", str(db)], ["trace", "--db", str(db)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "opened read-only" in result.stderr, result.output
+    added = runner.invoke(app, ["add", str(good), "--db", str(db)])
+    assert added.exit_code == 2 and "no write permission" in added.stderr
+    assert db.read_bytes() == before

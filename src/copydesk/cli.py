@@ -132,9 +132,16 @@ def _library(db: Path, fast: bool = False, max_bytes: int | None = None, create:
     """Only `add` creates a library; the commands that read one refuse a path with none."""
     from copydesk.library import Library
 
+    from copydesk.store.sqlite import can_write
+
     if not create and not db.exists():
         _fail(f"{db}: no library here; create one with copydesk add PATH --db {db}")
-    return Library.open(db, _settings(max_bytes, fast))
+    read_only = db.is_file() and not can_write(db)
+    if read_only and create:
+        _fail(f"{db}: no write permission; nothing can be added")
+    if read_only:
+        _say("notice:", f"{db}: no write permission, opened read-only (relations found now are not kept)", "yellow")
+    return Library.open(db, _settings(max_bytes, fast), read_only=read_only)
 
 
 @app.command()
@@ -354,6 +361,13 @@ def serve(
         _fail(f"{db}: no library here; create one with copydesk add PATH --db {db} (or run copydesk demo)")
     if not 0 < port < 65536:
         _fail(f"--port {port}: not a port number")
+    from copydesk.store.sqlite import can_write
+
+    if not read_only and not can_write(db):
+        _say("notice:", f"{db}: no write permission, serving it read-only", "yellow")
+        read_only = True
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        _say("warning:", f"--host {host} serves the library beyond this machine; the web app has no accounts", "yellow")
     try:
         run_server(db, host=host, port=port, read_only=read_only, settings=_settings(None, fast))
     except CopydeskError as exc:

@@ -123,6 +123,11 @@ def test_sqlite_refuses_files_that_are_not_libraries(tmp_path):
         SQLiteStore(tmp_path)
 
 
+def test_sqlite_names_a_missing_folder(tmp_path):
+    with pytest.raises(StoreError, match="the folder .*missing does not exist"):
+        SQLiteStore(tmp_path / "missing" / "lib.db")
+
+
 def test_sqlite_refuses_a_newer_schema(tmp_path):
     path = tmp_path / "lib.db"
     SQLiteStore(path).close()

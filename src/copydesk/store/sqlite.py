@@ -9,6 +9,7 @@ article without its index rows.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -88,6 +89,12 @@ def _article_from_row(row: tuple) -> LibraryArticle:
     )
 
 
+def can_write(path: str | Path) -> bool:
+    """Whether a library file can be written: the file, and its folder (WAL keeps two files beside it)."""
+    path = Path(path)
+    return os.access(path, os.W_OK) and os.access(path.absolute().parent, os.W_OK)
+
+
 class SQLiteStore:
     """`read_only=True` opens the file without write access: nothing is written, and
     relations computed meanwhile are kept in memory only."""
@@ -100,6 +107,11 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: is a directory, expected a library file (--db)")
         if read_only and not Path(self.path).is_file():
             raise StoreError(f"{self.path}: no such library")
+        folder = Path(self.path).absolute().parent
+        if not read_only and not folder.is_dir():
+            raise StoreError(f"{self.path}: the folder {folder} does not exist")
+        if not read_only and not Path(self.path).exists() and not os.access(folder, os.W_OK):
+            raise StoreError(f"{self.path}: cannot create a library in {folder} (no write permission)")
         try:
             if read_only:
                 uri = Path(self.path).resolve().as_uri() + "?mode=ro"
