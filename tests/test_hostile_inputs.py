@@ -121,3 +121,25 @@ def test_a_library_that_cannot_be_written_is_opened_read_only_with_a_notice(tmp_
     added = runner.invoke(app, ["add", str(good), "--db", str(db)])
     assert added.exit_code == 2 and "no write permission" in added.stderr
     assert db.read_bytes() == before
+
+
+def test_wrong_typed_fields_are_named_and_a_date_we_cannot_read_is_flagged(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    rows = [
+        {"id": "t", "title": 7, "text": GOOD},
+        {"id": "u", "url": ["http://a.example"], "text": GOOD},
+        {"id": {"x": 1}, "text": GOOD},
+        {"id": "d", "published": "sometime in spring", "text": GOOD + " Later more."},
+        {"id": "e", "published": "June 3, 2021", "text": GOOD + " Even later."},
+    ]
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    db = tmp_path / "x.db"
+    result = runner.invoke(app, ["add", str(feed), "--db", str(db)])
+    assert result.exit_code == 1
+    assert f"{feed}:1 (id t): field 'title' is a number, expected a string" in result.stderr
+    assert f"{feed}:2 (id u): field 'url' is an array, expected a string" in result.stderr
+    assert "field 'id' is an object" in result.stderr
+    assert "published 'sometime in spring' is not a date copydesk reads" in result.stderr
+    assert "June 3, 2021" not in result.stderr
+    assert articles_in(db) == ["d", "e"]
+    assert sqlite3.connect(db).execute("SELECT published FROM articles WHERE id = 'd'").fetchone()[0] == "sometime in spring"

@@ -179,8 +179,14 @@ def add(
                     sys.stdout.flush()
                     progress.update(task, description=f"added {len(r.added)}, already there {len(r.present)}")
 
+                def warned(documents):  # as compare does: a language or date problem is said, not hidden
+                    for doc in documents:
+                        for warning in doc.warnings:
+                            _say("warning:", warning, "yellow")
+                        yield doc
+
                 report = library.add(
-                    iter_documents(paths, library.settings, on_error),
+                    warned(iter_documents(paths, library.settings, on_error)),
                     batch_size=batch_size,
                     on_error=on_error,
                     on_progress=on_progress,

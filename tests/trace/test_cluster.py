@@ -1,6 +1,7 @@
 from copydesk.models import Relation
-from copydesk.trace.cluster import clusters
-from copydesk.trace.relate import classify, credited, parse_time
+from copydesk.trace.cluster import clusters, siblings, source_strength
+from copydesk.timestamps import parse_time
+from copydesk.trace.relate import classify, credited
 from copydesk.models import LibraryArticle
 
 
@@ -75,3 +76,34 @@ def test_credit_looks_for_outlet_author_domain_or_link():
 def test_parse_time_accepts_dates_and_zoned_times():
     assert parse_time("2023-01-10T06:00:00Z") < parse_time("2023-01-10T08:00:00+01:00") < parse_time("2023-01-11")
     assert parse_time("last Tuesday") is None and parse_time(None) is None
+    assert parse_time("2 hours ago") is None and parse_time("June 2021") is None and parse_time("12") is None
+    assert parse_time("June 3, 2021 10:15") == parse_time("2021-06-03T10:15:00")
+    assert parse_time("Thu 3 June 2021 09:15 BST") == parse_time("2021-06-03T08:15:00Z")
+    assert parse_time("03/06/2021") == parse_time("2021-06-03")  # day first, as most of the world writes
+
+
+def test_a_retelling_of_the_same_source_is_a_sibling_not_a_source():
+    # The drifted retelling's candidates: the wire story, and a faithful rewrite of the same story
+    # that reads as its source with less confidence than the wire story does.
+    related = {"wire": rel("wire", "drifted", confidence=0.9, share=0.88),
+               "faithful": rel("faithful", "drifted", confidence=0.6, share=0.82)}
+    between = {("wire", "faithful"): rel("wire", "faithful", confidence=0.7)}
+    assert siblings(related, lambda a, b: between[(a, b)] if (a, b) in between else rel(b, a, confidence=0.7)) == {"faithful"}
+
+
+def test_a_chain_keeps_the_closer_source():
+    # wire -> edit -> farm: the edit is the stronger source of the farm article, so it stays its source.
+    related = {"wire": rel("wire", "farm", confidence=0.4, share=0.7), "edit": rel("edit", "farm", confidence=0.9)}
+    links = {frozenset(("wire", "edit")): rel("wire", "edit", confidence=0.9)}
+    assert siblings(related, lambda a, b: links[frozenset((a, b))]) == set()
+
+
+def test_an_undecided_link_between_the_candidates_makes_no_sibling():
+    related = {"wire": rel("wire", "farm", confidence=0.9), "other": rel("other", "farm", confidence=0.2)}
+    assert siblings(related, lambda a, b: rel(a, b, known=False, confidence=0.0)) == set()
+
+
+def test_source_strength_is_negative_when_the_direction_points_the_other_way():
+    assert source_strength(rel("a", "b", confidence=0.7), "a") == (0.7, 0.8)
+    assert source_strength(rel("a", "b", confidence=0.7), "b") == (-0.7, 0.8)
+    assert source_strength(rel("a", "b", known=False, confidence=0.0), "b") == (0.0, 0.8)

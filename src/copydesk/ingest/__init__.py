@@ -16,6 +16,7 @@ from copydesk.ingest.language import english_share
 from copydesk.ingest.normalize import normalize
 from copydesk.models import Document
 from copydesk.settings import Settings
+from copydesk.timestamps import parse_time
 
 __all__ = ["document_from_text", "document_from_record", "load_document", "read_documents", "content_id"]
 
@@ -62,6 +63,9 @@ def document_from_text(
         metadata["title"] = _headline(text)
     norm = normalize(text)
     warnings: list[str] = []
+    published = metadata.get("published")
+    if published is not None and parse_time(str(published)) is None:
+        warnings.append(f"{where}: published {str(published)[:40]!r} is not a date copydesk reads; kept as given, not used for direction")
     share = english_share(norm.clean)
     if share < settings.english_min_share:
         warnings.append(
@@ -80,7 +84,11 @@ def document_from_text(
     )
 
 
-_JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false"}
+_JSON_TYPES = {list: "an array", dict: "an object", str: "a string", int: "a number", float: "a number", bool: "true or false"}
+
+
+def _json_kind(value: Any) -> str:
+    return "null" if value is None else _JSON_TYPES.get(type(value), type(value).__name__)
 
 
 def parse_json(text: str, where: str, *, line_in_where: bool = False) -> Any:
@@ -96,16 +104,20 @@ def parse_json(text: str, where: str, *, line_in_where: bool = False) -> Any:
 def document_from_record(record: Any, where: str, settings: Settings | None = None) -> Document:
     """A JSON record {id, url, title, published, text | html} to a Document."""
     if not isinstance(record, dict):
-        kind = "null" if record is None else _JSON_TYPES.get(type(record), type(record).__name__)
-        raise InputError(where, f"record is {kind}, expected a JSON object")
+        raise InputError(where, f"record is {_json_kind(record)}, expected a JSON object")
     body = record.get("text")
     fmt = "text"
     if not isinstance(body, str) or not body.strip():
         body, fmt = record.get("html"), "html"
     if not isinstance(body, str) or not body.strip():
         raise InputError(where, "record has no non-empty 'text' or 'html' field")
+    for key in _RECORD_FIELDS:
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise InputError(where, f"field {key!r} is {_json_kind(record[key])}, expected a string")
     metadata = {k: record[k] for k in _RECORD_FIELDS if record.get(k) is not None}
     rid = record.get("id")
+    if rid is not None and (isinstance(rid, bool) or not isinstance(rid, str | int)):
+        raise InputError(where, f"field 'id' is {_json_kind(rid)}, expected a string or a whole number")
     return document_from_text(
         body, where=where, settings=settings, id=str(rid) if rid is not None else None, format=fmt, **metadata
     )

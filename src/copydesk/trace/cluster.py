@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from copydesk.models import DERIVATIONS, Cluster, Relation
-from copydesk.trace.relate import parse_time
+from copydesk.timestamps import parse_time
 
 
 def _components(relations: Sequence[Relation]) -> list[set[str]]:
@@ -47,6 +47,35 @@ def _oriented(r: Relation, parent: str, child: str) -> Relation:
     if r.direction_known or r.source == parent:
         return r
     return replace(r, source=parent, derived=child)
+
+
+def source_strength(r: Relation, source: str) -> tuple[float, float]:
+    """How strongly `r` says `source` is the other article's source: the direction's confidence
+    (0 when undecided, negative when known the other way), then the share of the derived backed."""
+    confidence = 0.0
+    if r.direction_known:
+        confidence = r.direction_confidence if r.source == source else -r.direction_confidence
+    return (confidence, r.derived_backed_share)
+
+
+def siblings(related: Mapping[str, Relation], between: Callable[[str, str], Relation]) -> set[str]:
+    """Which of an article's related articles are other retellings of one of them, not its source.
+
+    `related`: other article -> its relation with the article; `between(a, b)`: the relation of two
+    of them. `o` is a sibling when another related article `s` is known to be o's source (a
+    derivation) and `s` is at least as strong a source of the article as `o` is: both were told from
+    `s`, and nothing says the article was told from `o` rather than from `s`. (A chain s -> o ->
+    article shows as `o` the stronger source, and `o` stays.)"""
+    out = set()
+    for o, r_o in related.items():
+        for s, r_s in related.items():
+            if s == o or source_strength(r_s, s) < source_strength(r_o, o):
+                continue
+            link = between(s, o)
+            if link.relation in DERIVATIONS and link.direction_known and link.source == s:
+                out.add(o)
+                break
+    return out
 
 
 def clusters(relations: Sequence[Relation], published: Mapping[str, str | None]) -> list[Cluster]:

@@ -10,32 +10,18 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from datetime import datetime, timezone
 from urllib.parse import urlparse
 
 from copydesk.align.embedder import Embedder
 from copydesk.models import CompareResult, LibraryArticle, Relation, SegmentedDocument
 from copydesk.settings import Settings
+from copydesk.timestamps import parse_time
 from copydesk.trace.signals import body_text, document_facts, rank_correlation, shingle_jaccard, word_keys
 
 # Part of the key that relations are cached under (library, Spark checkpoints): bump it when a change
 # here gives other relations for the same settings, so that cached ones are computed again.
 # 2: two briefs are never a paraphrase of each other.
 RULES_VERSION = 2
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """A comparable time from ISO-like metadata ("2023-01-10", "2023-01-10T08:30:00Z")."""
-    if not value:
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    for candidate in (text, text[:19], text[:10]):
-        try:
-            when = datetime.fromisoformat(candidate)
-        except ValueError:
-            continue
-        return when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo else when
-    return None
 
 
 def _outlet_names(article: LibraryArticle) -> list[str]:
