@@ -143,3 +143,20 @@ def test_wrong_typed_fields_are_named_and_a_date_we_cannot_read_is_flagged(tmp_p
     assert "June 3, 2021" not in result.stderr
     assert articles_in(db) == ["d", "e"]
     assert sqlite3.connect(db).execute("SELECT published FROM articles WHERE id = 'd'").fetchone()[0] == "sometime in spring"
+
+
+def test_serve_warns_beyond_loopback_and_passes_the_allowed_hosts(tmp_path, monkeypatch):
+    from copydesk.web import app as web
+
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    db = tmp_path / "x.db"
+    assert runner.invoke(app, ["add", str(good), "--db", str(db)]).exit_code == 0
+    called = {}
+    monkeypatch.setattr(web, "serve", lambda *a, **kw: called.update(kw))
+    result = runner.invoke(app, ["serve", "--db", str(db), "--host", "0.0.0.0", "--allow-host", "desk.example"])
+    assert result.exit_code == 0, result.output
+    assert "beyond this machine" in result.stderr
+    assert called["allow_hosts"] == ["desk.example"] and called["host"] == "0.0.0.0"
+    quiet = runner.invoke(app, ["serve", "--db", str(db)])
+    assert quiet.exit_code == 0 and "beyond" not in quiet.stderr

@@ -358,6 +358,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback exposes the library.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
     read_only: Annotated[bool, typer.Option("--read-only", help="Open the library read-only: no uploads are stored.")] = False,
+    allow_host: Annotated[Optional[list[str]], typer.Option("--allow-host", help="Also answer requests addressed to this host name (loopback names and --host always are).")] = None,
     fast: FastOption = False,
 ) -> None:
     """The web app: library, articles, pairs side by side, stories, outlets, compare."""
@@ -375,7 +376,7 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         _say("warning:", f"--host {host} serves the library beyond this machine; the web app has no accounts", "yellow")
     try:
-        run_server(db, host=host, port=port, read_only=read_only, settings=_settings(None, fast))
+        run_server(db, host=host, port=port, read_only=read_only, settings=_settings(None, fast), allow_hosts=allow_host or ())
     except CopydeskError as exc:
         _fail(str(exc), exc.exit_code)
 

@@ -68,6 +68,6 @@ def client(library_db, settings):
     from copydesk.web.app import create_app
 
     app = create_app(library_db, settings=settings, embedder=HashingEmbedder())
-    with TestClient(app) as c:
+    with TestClient(app, base_url="http://127.0.0.1:8765") as c:
         yield c
     app.state.copydesk.jobs.shutdown()

@@ -257,7 +257,7 @@ def test_read_only_stores_nothing(library_db, settings, story_documents):
 
     digest = hashlib.sha256(library_db.read_bytes()).hexdigest()
     app = create_app(library_db, settings=settings, read_only=True, embedder=HashingEmbedder())
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
         job = client.post("/api/compare", json={"source": {"id": story_documents["source_meridian_wire"].id},
                                                 "derived": {"text": "The council said 4,120 claims were filed."}}).json()
         done = wait_for(client, job)
@@ -320,3 +320,51 @@ def test_confirm_compares_an_articles_new_candidates(client, library_db, setting
     after = client.get("/api/articles/late").json()
     assert after["unconfirmed_candidates"] == [] and source.id in [r["id"] for r in after["related"]]
     assert client.post("/api/articles/nope/confirm").status_code == 404
+
+
+# Cross-site and rebinding guards ----------------------------------------------------------------
+
+
+def unsafe_routes(app):
+    """Every route that takes an unsafe method, with its path parameters filled in."""
+    for route in app.routes:
+        for method in sorted(getattr(route, "methods", set()) & {"POST", "PUT", "PATCH", "DELETE"}):
+            yield method, route.path.replace("{article_id}", "x")
+
+
+def test_every_unsafe_route_refuses_another_sites_origin_before_running(client, library_db):
+    routes = list(unsafe_routes(client.app))
+    assert len(routes) >= 6
+    before = library_db.read_bytes()
+    for method, path in routes:
+        for header in ({"Origin": "http://evil.example"}, {"Referer": "http://evil.example/page"}, {"Origin": "null"}):
+            response = client.request(method, path, headers=header, data={"x": "1"})
+            assert response.status_code == 403, (method, path, header, response.text)
+            assert "cross-site request refused" in response.text
+    assert library_db.read_bytes() == before  # nothing ran, nothing was stored
+
+
+def test_our_own_pages_and_scripts_without_an_origin_may_post(client):
+    same = client.post("/api/trace", headers={"Origin": "http://127.0.0.1:8765"})
+    assert same.status_code == 202
+    bare = client.post("/api/trace")  # curl and scripts send no Origin
+    assert bare.status_code == 202
+
+
+def test_a_host_we_do_not_serve_is_refused_on_every_method(client):
+    for method, path in [("GET", "/"), ("GET", "/api/articles"), *unsafe_routes(client.app)]:
+        response = client.request(method, path, headers={"Host": "evil.example:8765"})
+        assert response.status_code == 421, (method, path)
+    assert client.get("/api/articles", headers={"Host": "localhost:8765"}).status_code == 200
+
+
+def test_allow_host_adds_a_name(library_db, settings):
+    from fastapi.testclient import TestClient
+
+    from copydesk.web.app import create_app
+
+    app = create_app(library_db, settings=settings, embedder=HashingEmbedder(), allow_hosts=("desk.example",))
+    with TestClient(app, base_url="http://desk.example") as c:
+        assert c.get("/api/articles").status_code == 200
+        assert c.post("/api/trace", headers={"Origin": "http://desk.example"}).status_code == 202
+    app.state.copydesk.jobs.shutdown()

@@ -16,12 +16,13 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Body, FastAPI, Form, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -56,7 +57,7 @@ SECURITY_HEADERS = {
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # our forms then send their Origin (with no-referrer it is "null")
     "X-Frame-Options": "DENY",
 }
 _STATIC = Path(str(resources.files("copydesk.web").joinpath("static")))
@@ -174,14 +175,45 @@ def _templates() -> Environment:
     return env
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _hostname(authority: str) -> str:
+    """"example.org:8765" -> "example.org"; "[::1]:8765" -> "::1"."""
+    authority = authority.strip().lower()
+    if authority.startswith("["):
+        return authority[1:].split("]", 1)[0]
+    return authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
+
+
+def refusal(method: str, headers: Mapping[str, str], hosts: frozenset[str] | set[str]) -> tuple[int, str] | None:
+    """Why a request is refused before it reaches a route, or None. The Host must be one we serve;
+    an unsafe method must come from our own pages: its Origin (or, without one, its Referer) names
+    the same host. A client that sends neither (curl, scripts) is not a browser page and may post."""
+    host = headers.get("host", "")
+    if _hostname(host) not in hosts:
+        return 421, f"host {host[:80]!r} is not served here (copydesk serve --allow-host to add it)"
+    if method.upper() in UNSAFE_METHODS:
+        origin = headers.get("origin") or headers.get("referer")
+        if origin is not None:
+            parts = urlsplit(origin)
+            if origin == "null" or parts.netloc.lower() != host.lower() or parts.scheme not in ("http", "https"):
+                return 403, "cross-site request refused: send it from this site's own pages"
+    return None
+
+
 def create_app(
     db: str | Path,
     *,
     settings: Settings | None = None,
     read_only: bool = False,
     embedder: Embedder | None = None,
+    allow_hosts: Sequence[str] = (),
 ) -> FastAPI:
-    """The ASGI app over the library in `db` (a SQLite file)."""
+    """The ASGI app over the library in `db` (a SQLite file). It answers only requests addressed to
+    this machine's loopback names or to `allow_hosts` (a DNS-rebinding page gets nothing), and runs
+    no unsafe request sent from another site's page."""
     settings = settings or Settings.load()
     state = WebState(str(db), settings, read_only, embedder)
     env = _templates()
@@ -189,8 +221,20 @@ def create_app(
     app = FastAPI(title="copydesk", version="1", docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
     app.state.copydesk = state
 
+    hosts = LOOPBACK_HOSTS | {h.lower() for h in allow_hosts}
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
+        refused = refusal(request.method, request.headers, hosts)
+        if refused is not None:
+            status, message = refused
+            if request.url.path.startswith("/api/"):
+                response = JSONResponse({"error": message}, status_code=status)
+            else:
+                response = Response(message + "\n", status_code=status, media_type="text/plain")
+            for name, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(name, value)
+            return response
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
@@ -586,11 +630,17 @@ def create_app(
 
 
 def serve(
-    db: str | Path, host: str = "127.0.0.1", port: int = 8765, read_only: bool = False, settings: Settings | None = None
+    db: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    read_only: bool = False,
+    settings: Settings | None = None,
+    allow_hosts: Sequence[str] = (),
 ) -> None:
     import uvicorn
 
-    app = create_app(db, settings=settings, read_only=read_only)
+    named = () if host in ("0.0.0.0", "::") else (host,)  # a wildcard bind is no name a request carries
+    app = create_app(db, settings=settings, read_only=read_only, allow_hosts=(*named, *allow_hosts))
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
