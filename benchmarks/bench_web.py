@@ -121,6 +121,41 @@ async def load(port: int, pairs: list[str], clients: int, seconds: float) -> dic
     }
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise SystemExit("no VmHWM in /proc: this benchmark needs Linux")
+
+
+def oversized_uploads(port: int, pid: int, megabytes: int = 200) -> dict:
+    """A `megabytes` upload to /api/compare, declared and chunked: each must be refused (413) at
+    once, the server's peak memory must hardly move, and it must go on answering."""
+    chunk = b" " * (1 << 20)
+
+    def body():
+        yield b'{"source": {"text": "'
+        for _ in range(megabytes):
+            yield chunk
+
+    figures = {}
+    for name, headers in (("declared", {"content-length": str(megabytes * len(chunk) + 21)}), ("chunked", {})):
+        before = peak_rss_mb(pid)
+        started = time.perf_counter()
+        try:
+            status = httpx.post(f"http://127.0.0.1:{port}/api/compare", content=body(),
+                                headers={"content-type": "application/json", **headers}, timeout=120).status_code
+        except httpx.HTTPError as exc:  # the server may close the connection while we still send
+            status = type(exc).__name__
+        figures[f"upload_{name}_status"] = status
+        figures[f"upload_{name}_s"] = round(time.perf_counter() - started, 2)
+        figures[f"upload_{name}_peak_rss_growth_mb"] = round(peak_rss_mb(pid) - before, 1)
+    figures["answers_after_uploads"] = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=10).status_code
+    figures["upload_mb"] = megabytes
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=10_000)
@@ -152,6 +187,7 @@ def main() -> None:
             figures["first_pair_view_p50_ms"] = round(statistics.median(first), 1)
             figures["first_library_view_p50_ms"] = round(statistics.median(uncached), 1)
             figures["first_library_view_max_ms"] = round(max(uncached), 1)
+            figures.update(oversized_uploads(port, server.pid))  # started without a shell: its own pid
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -175,6 +211,17 @@ def main() -> None:
             f"{figures['all_p95_ms']} ms | {figures['pair_p50_ms']} / {figures['pair_p95_ms']} ms | {figures['library_p50_ms']}"
             f" / {figures['library_p95_ms']} ms | {figures['first_pair_view_p50_ms']} ms | {figures['first_library_view_p50_ms']}"
             f" / {figures['first_library_view_max_ms']} ms |",
+            "",
+            f"Oversized uploads: {figures['upload_mb']} MB posted to `/api/compare`, with its length declared and chunked;",
+            "the body is counted as it arrives and refused past the limit (2 × max_bytes + 64 KiB). Goal: refused,",
+            "with the server's peak memory growing under 50 MB, and the server answering after.",
+            "",
+            "| upload | status | seconds | server peak memory growth |",
+            "|---|---|---|---|",
+            *(f"| {name} | {figures[f'upload_{name}_status']} | {figures[f'upload_{name}_s']} |"
+              f" {figures[f'upload_{name}_peak_rss_growth_mb']} MB |" for name in ("declared", "chunked")),
+            "",
+            f"Health check after both: {figures['answers_after_uploads']}.",
         ]),
     )
 

@@ -247,6 +247,22 @@ def test_oversized_uploads_are_refused(client, settings):
     assert api.status_code == 413 and "limit" in api.json()["error"]
 
 
+def test_a_chunked_body_past_the_limit_is_refused_while_it_streams(client, settings):
+    chunk = b" " * 65_536
+    limit = 2 * settings.max_bytes + 65_536
+
+    def body():
+        yield b'{"source": {"text": "'
+        for _ in range(limit // len(chunk) + 4):
+            yield chunk
+
+    response = client.post("/api/compare", content=body(), headers={"content-type": "application/json"})
+    assert response.status_code == 413 and "limit" in response.json()["error"]
+    form = client.post("/compare", content=body(), headers={"content-type": "multipart/form-data; boundary=x"})
+    assert form.status_code == 413
+    assert client.get("/api/articles").status_code == 200  # and the server goes on
+
+
 # Read-only -------------------------------------------------------------------------------------------
 
 

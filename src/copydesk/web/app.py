@@ -12,6 +12,7 @@ that write carry a CSRF token; `--read-only` opens the file read-only.
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -203,6 +204,61 @@ def refusal(method: str, headers: Mapping[str, str], hosts: frozenset[str] | set
     return None
 
 
+class BodyLimit:
+    """Request bodies counted as they arrive, declared length or chunked: past `limit` bytes the
+    request is answered 413 at once and the app is told the client left, so nothing reads the rest
+    and no upload holds more than the limit."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.limit:
+            return await self._refuse(scope, send)
+        seen = 0
+        started = refused = False
+
+        async def counted_receive():
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    refused = True
+                    if not started:
+                        await self._refuse(scope, send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def tracked_send(message):
+            nonlocal started
+            if refused:
+                return  # answered already: whatever the app says after the disconnect goes nowhere
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tracked_send)
+        except Exception:
+            if not refused:
+                raise
+            # Refused and answered: the app failing on the disconnect it was handed is expected.
+
+    async def _refuse(self, scope, send) -> None:
+        message = f"request body over the {self.limit:,}-byte limit"
+        body = (json.dumps({"error": message}) if scope["path"].startswith("/api/") else message + "\n").encode()
+        kind = b"application/json" if scope["path"].startswith("/api/") else b"text/plain; charset=utf-8"
+        headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+        headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
 def create_app(
     db: str | Path,
     *,
@@ -222,6 +278,7 @@ def create_app(
     app.state.copydesk = state
 
     hosts = LOOPBACK_HOSTS | {h.lower() for h in allow_hosts}
+    app.add_middleware(BodyLimit, limit=2 * settings.max_bytes + 65_536)  # two articles and a form's fields
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -539,19 +596,12 @@ def create_app(
             return found
         raise InputError(side, "give a text, a file, or an article id or URL from the library")
 
-    def check_size(request: Request) -> None:
-        limit = 2 * state.settings.max_bytes + 65_536
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > limit:
-            raise HTTPException(413, f"upload is {int(length):,} bytes, over the {limit:,}-byte limit")
-
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_page(request: Request):
         return page(request, "compare.html", {"error": None, "types": sorted(UPLOAD_TYPES)})
 
     @app.post("/compare", include_in_schema=False)
     async def compare_form(request: Request):
-        check_size(request)
         try:
             form = await request.form(max_files=2, max_fields=20, max_part_size=state.settings.max_bytes + 1)
         except MultiPartException as exc:
@@ -567,7 +617,6 @@ def create_app(
     def api_compare(request: Request, body: dict = Body(..., examples=[{"source": {"id": "a1"}, "derived": {"text": "…"}}])) -> dict:
         """Compare two articles in the background. Each side is {"id"}, {"url"} of a stored article,
         or {"text", "title"?}; texts are added to the library unless it is read-only."""
-        check_size(request)
         sides = []
         for side in ("source", "derived"):
             item = body.get(side)
