@@ -96,3 +96,48 @@ def test_a_file_named_warc_that_is_not_one_is_reported(tmp_path, settings):
     path.write_text("just some text, not an archive\n")
     docs, errors = collect([str(path)], settings)
     assert docs == [] and len(errors) == 1 and "fake.warc" in errors[0] and "WARC" in errors[0]
+
+
+def encoded_record(url: str, body: bytes, headers: str) -> bytes:
+    http = b"HTTP/1.1 200 OK\r\n" + headers.encode() + b"\r\n\r\n" + body
+    head = (
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%s>\r\n"
+        "WARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: %s\r\n"
+        "Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n"
+    ) % (abs(hash(url)), url, len(http))
+    return head.encode() + http + b"\r\n\r\n"
+
+
+def test_a_truncated_warc_stores_only_whole_records(tmp_path, settings):
+    whole = warc_record("https://news.example/one", HTML.encode())
+    cut = warc_record("https://news.example/two", HTML.replace("strike", "walkout").encode())
+    plain = tmp_path / "cut.warc"
+    plain.write_bytes(whole + cut[: len(cut) - 150])  # the crawl stopped mid-body
+    docs, errors = collect([str(plain)], settings)
+    assert [d.url for d in docs] == ["https://news.example/one"]
+    assert len(errors) == 1 and "news.example/two" in errors[0] and "truncated" in errors[0]
+    packed = gzip.compress(whole + cut)
+    compressed = tmp_path / "cut.warc.gz"
+    compressed.write_bytes(packed[: len(packed) - 60])
+    docs, errors = collect([str(compressed)], settings)
+    assert [d.url for d in docs] in ([], ["https://news.example/one"])  # never the cut one
+    assert errors and all("two" in e or "corrupt" in e or "truncated" in e for e in errors)
+
+
+def test_warc_bodies_are_decoded_as_the_server_said(tmp_path, settings):
+    french = "<html><head><title>Genève</title></head><body><article><p>" + (
+        "Le ministre a été réélu à Genève, où la députée s'est présentée très tôt. " * 3) + "</p></article></body></html>"
+    packed = gzip.compress(HTML.encode())
+    data = (
+        encoded_record("https://news.example/fr", french.encode("latin-1"), "Content-Type: text/html; charset=iso-8859-1")
+        + encoded_record("https://news.example/gz", packed, "Content-Type: text/html\r\nContent-Encoding: gzip")
+        + encoded_record("https://news.example/cut", packed[: len(packed) // 2], "Content-Type: text/html\r\nContent-Encoding: gzip")
+    )
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(data)
+    docs, errors = collect([str(path)], settings)
+    by_url = {d.url: d for d in docs}
+    assert "réélu à Genève" in by_url["https://news.example/fr"].text
+    assert "strike" in by_url["https://news.example/gz"].text
+    assert "https://news.example/cut" not in by_url
+    assert len(errors) == 1 and "news.example/cut" in errors[0] and "cut short" in errors[0]

@@ -23,8 +23,10 @@ def looks_binary(data: bytes) -> bool:
     return control > len(sample) * 0.05
 
 
-def decode_bytes(data: bytes, where: str, max_bytes: int) -> str:
-    """Decode `data` or raise InputError naming `where` and the problem."""
+def decode_bytes(data: bytes, where: str, max_bytes: int, declared: str | None = None) -> str:
+    """Decode `data` or raise InputError naming `where` and the problem. `declared`: the charset
+    the data came labelled with (an HTTP header), tried after UTF-8: pages labelled Latin-1 are
+    often UTF-8, and bytes that decode as UTF-8 are almost never anything else."""
     if len(data) > max_bytes:
         raise InputError(where, f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)")
     for bom, encoding in _BOMS:
@@ -39,6 +41,11 @@ def decode_bytes(data: bytes, where: str, max_bytes: int) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if declared:
+        try:
+            return data.decode(codecs.lookup(declared).name)
+        except (LookupError, UnicodeDecodeError):
+            pass  # an unknown or wrong label: guess as for unlabelled bytes
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -61,6 +62,31 @@ def _jsonl_records(stream: BinaryIO, where: str, settings: Settings, on_error: O
             on_error(exc)
 
 
+def _whole_payload(record, where: str, max_bytes: int) -> bytes:
+    """A response's HTTP body, its Content-Encoding undone; InputError when the record or the
+    compressed body was cut short (a truncated crawl): part of a page is never stored as a page."""
+    raw = record.reader.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise InputError(where, f"response body over the {max_bytes:,}-byte limit (--max-bytes)")
+    if len(raw) < record.content_length:
+        raise InputError(where, f"record truncated ({len(raw):,} of {record.content_length:,} bytes): skipped")
+    encoding = (record.http_headers.get("Content-Encoding", "") or "").strip().lower() if record.http_headers else ""
+    if encoding in ("", "identity"):
+        return raw
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise InputError(where, f"Content-Encoding {encoding!r} is not supported: skipped")
+    inflate = zlib.decompressobj(wbits=47 if "gzip" in encoding else 15)  # 47: gzip or zlib header
+    try:
+        body = inflate.decompress(raw, max_bytes + 1)
+    except zlib.error as exc:
+        raise InputError(where, f"damaged {encoding} body ({exc}): skipped") from exc
+    if len(body) > max_bytes:
+        raise InputError(where, f"response body over the {max_bytes:,}-byte limit once decompressed (--max-bytes)")
+    if not inflate.eof:
+        raise InputError(where, f"{encoding} body cut short: skipped")
+    return body
+
+
 def _warc_documents(path: str, settings: Settings, on_error: OnError) -> Iterator[Document]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
@@ -72,14 +98,17 @@ def _warc_documents(path: str, settings: Settings, on_error: OnError) -> Iterato
     n = 0
     with stream:
         try:
-            for n, record in enumerate(ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=True), 1):
+            # Bodies raw (auto_decode="none"): _whole_payload undoes Content-Encoding itself, to see a cut-short one.
+            records = ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=True, auto_decode="none")
+            for n, record in enumerate(records, 1):
                 url = record.headers.get("WARC-Target-URI")
                 here = f"{path}: record {n} ({url})"
                 content_type = (record.http_headers.get("Content-Type", "") if record.http_headers else "").lower()
                 if content_type and "html" not in content_type and "text" not in content_type:
                     continue  # images, scripts, style sheets: not articles
                 try:
-                    html = decode_bytes(record.reader.read(), here, settings.max_bytes)
+                    payload = _whole_payload(record, here, settings.max_bytes)
+                    html = decode_bytes(payload, here, settings.max_bytes, declared=record.http_charset)
                     yield document_from_text(html, where=here, settings=settings, format="html", url=url)
                 except InputError as exc:
                     on_error(exc)
