@@ -160,3 +160,22 @@ def test_serve_warns_beyond_loopback_and_passes_the_allowed_hosts(tmp_path, monk
     assert called["allow_hosts"] == ["desk.example"] and called["host"] == "0.0.0.0"
     quiet = runner.invoke(app, ["serve", "--db", str(db)])
     assert quiet.exit_code == 0 and "beyond" not in quiet.stderr
+
+
+def test_a_damaged_library_is_one_line_not_a_traceback(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"{i}.txt").write_text(f"Story {i}: the mayor of Place{i} opened bridge number {i * 7} on Friday. " * 20)
+    db = tmp_path / "x.db"
+    assert runner.invoke(app, ["add", str(folder), "--db", str(db)]).exit_code == 0
+    data = bytearray(db.read_bytes())
+    page = 4096
+    for start in range(3 * page, len(data) - page, 2 * page):  # scribble over every other page past the schema
+        data[start + 8 : start + 400] = b"\xa5" * 392
+    db.write_bytes(bytes(data))
+    for command in (["stats"], ["trace"], ["sources", "anything"]):
+        result = subprocess.run([sys.executable, "-m", "copydesk.cli", *command, "--db", str(db)],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, (command, result.stderr[-500:])
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -423,7 +423,13 @@ def demo(
 
 
 def main() -> None:
-    app()
+    import sqlite3
+
+    try:
+        app()
+    except sqlite3.DatabaseError as exc:  # met mid-command: damaged pages, a full disk
+        _say("error:", f"the library file cannot be read or written ({exc}); nothing more was changed")
+        sys.exit(2)
 
 
 if __name__ == "__main__":
