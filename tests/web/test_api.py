@@ -95,6 +95,22 @@ def test_pair_json_and_report(client, story_documents):
     assert "<script>" in report.text and "Content-Security-Policy" in report.text  # self-contained, own policy
 
 
+def test_a_report_download_for_ids_with_line_breaks_and_quotes(client, library_db, settings, story_documents):
+    from urllib.parse import quote
+
+    from copydesk.ingest import document_from_text
+    from copydesk.library import Library
+
+    odd = 'evil\r\nSet-Cookie: x=1"; .html'
+    with Library.open(library_db, settings, embedder=HashingEmbedder()) as library:
+        library.add([document_from_text("The harbour reopened on Monday after 3 weeks of repairs.", id=odd, settings=settings)])
+    report = client.get(f"/pairs/{quote(odd, safe='')}/{quote(odd, safe='')}/report.html")
+    assert report.status_code == 200
+    disposition = report.headers["content-disposition"]
+    assert "\r" not in disposition and "\n" not in disposition and disposition.count('"') == 2
+    assert "set-cookie" not in {k.lower() for k in report.headers}
+
+
 def test_stories_and_outlets(client, story_documents):
     source = story_documents["source_meridian_wire"].id
     trace = client.get("/api/stories").json()

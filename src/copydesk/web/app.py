@@ -13,6 +13,7 @@ that write carry a CSRF token; `--read-only` opens the file read-only.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import threading
 import time
@@ -476,7 +477,8 @@ def create_app(
     @app.get("/pairs/{source}/{derived}/report.html", include_in_schema=False)
     def pair_report(source: str, derived: str):
         body = render_html(state.pair(source, derived).result)
-        disposition = f'attachment; filename="copydesk-{source}-{derived}.html"'.encode("ascii", "replace").decode()
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"copydesk-{source}-{derived}")[:150]  # no CR/LF or quotes in a header
+        disposition = f'attachment; filename="{name}.html"'
         # The report carries its own policy (its inline script by hash); ours would block it.
         return HTMLResponse(body, headers={"Content-Disposition": disposition, "Content-Security-Policy": ""})
 
