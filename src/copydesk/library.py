@@ -34,6 +34,7 @@ from copydesk.segment import segment
 from copydesk.settings import Settings
 from copydesk.store import Store, open_store
 from copydesk.trace.candidates import Candidate, posting_cap, rarest_keys, score_candidates
+from copydesk.trace.cluster import siblings
 from copydesk.trace.relate import RULES_VERSION
 from copydesk.trace.signals import article_signals
 
@@ -331,19 +332,29 @@ class Library:
                 relations.append(relation)
                 cheap[candidate.id] = candidate.score
 
+        def other(r: Relation) -> str:
+            return r.derived if r.source == target.record.id else r.source
+
+        def wrong_way(r: Relation) -> bool:
+            return r.direction_known and (r.source == other(r)) != want_sources
+
         def rank(r: Relation) -> tuple:
             # Copies first, then by how much ties the two (cheap signals plus the share backed);
-            # an article known to point the other way goes last.
-            other = r.derived if r.source == target.record.id else r.source
-            wrong_way = r.direction_known and (r.source == other) != want_sources
+            # another retelling of a listed source after it; an article known to point the other way last.
             copy = r.relation in ("verbatim_copy", "light_edit")
-            return (wrong_way, not copy, -(cheap[other] + r.derived_backed_share), other)
+            return (wrong_way(r), other(r) in sibling, not copy, -(cheap[other(r)] + r.derived_backed_share), other(r))
 
+        sibling: set[str] = set()
+        if want_sources:
+            top = sorted(relations, key=rank)[: self.settings.sibling_check_top]
+            related = {other(r): r for r in top if not wrong_way(r)}
+            sibling = siblings(related, lambda a, b: self._relate(self._resolve(a), b))
         return target.record, sorted(relations, key=rank)
 
     def sources(self, ref: ArticleRef) -> tuple[LibraryArticle, list[Relation]]:
         """Likely sources of an article, closest relation first (copy, edit, paraphrase, same event);
-        articles found to be retold from it come last."""
+        another retelling of a listed source (a sibling) after that source; articles found to be
+        retold from it last."""
         return self._related(ref, want_sources=True)
 
     def derivatives(self, ref: ArticleRef) -> tuple[LibraryArticle, list[Relation]]:

@@ -106,6 +106,9 @@ class Settings:
     # dev half of the tracing set by scripts/calibrate_tracing.py (keeps 99.5% of true sources).
     candidate_min_key_share: float = 0.15
     candidate_limit: int = 10
+    # `sources` asks how the first few articles it lists relate to each other, to put a retelling of
+    # the same source (a sibling) after the source: at most this many (their pairs are related and cached).
+    sibling_check_top: int = 4
     # That share is weighed by an article's fingerprint size against the library's mean, as BM25
     # weighs term frequency by document length; BM25's usual k1 and b, not fitted here.
     candidate_size_k1: float = 1.2

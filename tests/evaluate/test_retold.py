@@ -8,7 +8,7 @@ SOURCE = ("Insurers received 4,120 flood claims in 2021, the council said. "
 
 
 def pair(kind: str, derived: str, distortions=(), additions=(), boilerplate=()) -> RetoldPair:
-    return RetoldPair(f"t-{kind}", kind, "Flood claims", SOURCE, "Claims", derived, kind == "faithful",
+    return RetoldPair(f"t-{kind}", kind, "s-1", "Flood claims", SOURCE, "Claims", derived, kind == "faithful",
                       tuple(distortions), tuple(additions), tuple(boilerplate), (), ())
 
 

@@ -29,7 +29,8 @@ from copydesk.settings import Settings
 @dataclass(frozen=True)
 class RetoldPair:
     id: str
-    kind: str  # drifted | faithful
+    kind: str  # drifted | faithful | independent
+    source_id: str  # the FRANK article told
     source_title: str
     source_text: str
     derived_title: str
@@ -49,7 +50,7 @@ def load(data_dir: Path, name: str = "pairs.jsonl") -> list[RetoldPair]:
             continue
         r = json.loads(line)
         pairs.append(RetoldPair(
-            r["id"], r["kind"], r["source"]["title"], r["source"]["text"], r["derived"]["title"], r["derived"]["text"],
+            r["id"], r["kind"], r["source_id"], r["source"]["title"], r["source"]["text"], r["derived"]["title"], r["derived"]["text"],
             r["credited"], tuple(r["distortions"]), tuple(r["additions"]), tuple(r["boilerplate"]),
             tuple(r["faithful_sentences"]), tuple(r["faithful_source"]),
         ))

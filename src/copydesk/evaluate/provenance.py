@@ -1,0 +1,151 @@
+"""Tracing the retold set (`../shared/data/retold/`): does each AI-style retelling lead back to
+its source, and are independent reports of the same event kept apart from copies?
+
+- a library of exactly one source and one retelling: is the source first in `sources`?
+- the 12 sources, their 24 retellings and the 12 independent reports among real distractors
+  (every other FRANK and BUMP article and its human reference summary, over 1,000 texts): is the
+  source first in `sources`, and does `trace` hang every retelling from its source?
+- pairs read alone: the source and each retelling (derived, by construction), the source and its
+  independent report (not derived), and the two retellings of one source with the source absent
+  (siblings: told from one text, but neither from the other).
+
+No publication times are given (the set has none), so direction comes from the texts alone.
+Nothing is fit here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from copydesk.align.embedder import Embedder
+from copydesk.evaluate.datasets import _require
+from copydesk.evaluate.retold import RetoldPair, load
+from copydesk.evaluate.tracing import _rate, tracing_corpus
+from copydesk.ingest import document_from_text
+from copydesk.library import Library
+from copydesk.models import DERIVATIONS, Cluster, Document, Relation
+from copydesk.settings import Settings
+from copydesk.store.memory import MemoryStore
+
+
+def _doc(id: str, title: str | None, text: str, settings: Settings) -> Document:
+    return document_from_text(text, id=id, title=title, settings=settings, format="text")
+
+
+def _library(settings: Settings, embedder: Embedder) -> Library:
+    return Library(MemoryStore(), settings, embedder=embedder)
+
+
+def listed_first(relations: list[Relation], article_id: str) -> str | None:
+    """The article `sources` lists first for `article_id`, unless it was found retold from it."""
+    if not relations:
+        return None
+    top = relations[0]
+    if top.source == article_id and top.direction_known:
+        return None
+    return top.derived if top.source == article_id else top.source
+
+
+def parent_in(clusters: list[Cluster], article_id: str) -> str | None:
+    """The article `article_id` hangs from in the trace tree."""
+    for cluster in clusters:
+        for edge in cluster.edges:
+            if edge.derived == article_id:
+                return edge.source
+    return None
+
+
+def _families(data_dir: Path) -> dict[str, dict[str, RetoldPair]]:
+    """source id -> {"drifted": pair, "faithful": pair, "independent": pair (where present)}."""
+    families: dict[str, dict[str, RetoldPair]] = {}
+    for pair in load(data_dir):
+        families.setdefault(pair.source_id, {})[pair.kind] = pair
+    if (data_dir / "retold" / "independent.jsonl").exists():
+        for pair in load(data_dir, "independent.jsonl"):
+            families.setdefault(pair.source_id, {})[pair.kind] = pair
+    return families
+
+
+def distractors(data_dir: Path, exclude: set[str], settings: Settings) -> list[Document]:
+    """Real articles and their human reference summaries, none of the excluded articles."""
+    articles, summaries = tracing_corpus(data_dir)
+    docs = []
+    for key in sorted(articles):
+        if key in exclude:
+            continue
+        docs.append(_doc(f"d:{key}", None, articles[key], settings))
+        if key in summaries:
+            docs.append(_doc(f"ds:{key}", None, summaries[key], settings))
+    return docs
+
+
+def evaluate_provenance(
+    data_dir: Path, embedder: Embedder, settings: Settings, progress: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    _require(data_dir / "retold" / "pairs.jsonl")
+    families = _families(data_dir)
+    retellings = [(sid, f[kind]) for sid, f in sorted(families.items()) for kind in ("drifted", "faithful") if kind in f]
+
+    def source_doc(sid: str) -> Document:
+        pair = families[sid]["drifted"]
+        return _doc(f"src:{sid}", pair.source_title, pair.source_text, settings)
+
+    def derived_doc(pair: RetoldPair) -> Document:
+        return _doc(pair.id, pair.derived_title, pair.derived_text, settings)
+
+    # A library of exactly one source and one retelling.
+    alone = 0
+    for sid, pair in retellings:
+        library = _library(settings, embedder)
+        library.add([source_doc(sid), derived_doc(pair)])
+        alone += listed_first(library.sources(pair.id)[1], pair.id) == f"src:{sid}"
+
+    # Pairs read alone.
+    called = {"retelling": 0, "independent": 0, "siblings": 0}
+    counted = {"retelling": 0, "independent": 0, "siblings": 0}
+    pairwise = _library(settings, embedder)
+    for sid, family in sorted(families.items()):
+        source = source_doc(sid)
+        for kind, role in (("drifted", "retelling"), ("faithful", "retelling"), ("independent", "independent")):
+            if kind in family:
+                counted[role] += 1
+                called[role] += pairwise.relate(source, derived_doc(family[kind])).relation in DERIVATIONS
+        if "drifted" in family and "faithful" in family:
+            counted["siblings"] += 1
+            relation = pairwise.relate(derived_doc(family["drifted"]), derived_doc(family["faithful"]))
+            called["siblings"] += relation.relation in DERIVATIONS
+
+    # Among distractors.
+    crowd = distractors(data_dir, set(families), settings)
+    library = _library(settings, embedder)
+    library.add([source_doc(sid) for sid in sorted(families)])
+    library.add(derived_doc(pair) for family in families.values() for pair in family.values())
+    library.add(crowd)
+    if progress:
+        progress(f"provenance: {library.store.count()} articles in the crowded library")
+    first = sum(listed_first(library.sources(pair.id)[1], pair.id) == f"src:{sid}" for sid, pair in retellings)
+    clusters = library.trace()
+    under = sum(parent_in(clusters, pair.id) == f"src:{sid}" for sid, pair in retellings)
+    siblings_under = sum(
+        all(parent_in(clusters, family[k].id) == f"src:{sid}" for k in ("drifted", "faithful"))
+        for sid, family in families.items() if "drifted" in family and "faithful" in family
+    )
+    return {
+        "retellings": len(retellings),
+        "two_article_source_first": _rate(alone, len(retellings)),
+        "crowded": {
+            "articles": library.store.count(),
+            "distractors": len(crowd),
+            "source_first": _rate(first, len(retellings)),
+            "trace_under_source": _rate(under, len(retellings)),
+            "siblings_both_under_source": _rate(siblings_under, counted["siblings"]),
+        },
+        "pairs": {
+            "retellings_called_derived": _rate(called["retelling"], counted["retelling"]),
+            "independent_called_derived": _rate(called["independent"], counted["independent"]),
+            "siblings_without_source_called_derived": _rate(called["siblings"], counted["siblings"]),
+            "counts": counted,
+        },
+    }
