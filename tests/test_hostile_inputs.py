@@ -179,3 +179,19 @@ def test_a_damaged_library_is_one_line_not_a_traceback(tmp_path):
                                 capture_output=True, text=True, timeout=120)
         assert result.returncode == 2, (command, result.stderr[-500:])
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_an_article_past_the_sentence_ceiling_is_refused_at_once(tmp_path):
+    from copydesk.settings import Settings
+
+    limit = Settings.load().max_sentences
+    long = tmp_path / "long.txt"
+    long.write_text("\n".join(f"Item {i} was logged by clerk number {i * 3} on a quiet Tuesday." for i in range(limit + 5)))
+    short = tmp_path / "short.txt"
+    short.write_text(GOOD)
+    result = runner.invoke(app, ["compare", str(long), str(short)])
+    assert result.exit_code == 2
+    assert f"{limit + 5:,} story sentences, over the {limit:,}" in result.stderr and "Traceback" not in result.output
+    added = runner.invoke(app, ["add", str(long), str(short), "--db", str(tmp_path / "x.db")])
+    assert added.exit_code == 1 and "story sentences, over the" in added.stderr
+    assert len(articles_in(tmp_path / "x.db")) == 1

@@ -29,7 +29,7 @@ from copydesk.models import (
     SegmentedDocument,
 )
 from copydesk.engines.stages import cluster_from_dict, relate_pair, relation_from_dict, segmented, stories
-from copydesk.pipeline import compare_segmented
+from copydesk.pipeline import check_sentence_limit, compare_segmented
 from copydesk.segment import segment
 from copydesk.settings import Settings
 from copydesk.store import Store, open_store
@@ -177,6 +177,7 @@ class Library:
                     raise InputError(doc.path or record.id, f"id {record.id!r} is already used by a different article")
                 if not seg.sentences:
                     raise InputError(doc.path or record.id, "no story sentences (only boilerplate)")
+                check_sentence_limit(seg, self.settings)  # stored, it could never be compared
                 pending.append((record, article_signals(seg, self.settings)))
                 pending_ids.add(record.id)
                 pending_hashes[record.content_hash] = record.id

@@ -9,6 +9,7 @@ from copydesk.align.embedder import Embedder, make_embedder
 from copydesk.check import omissions, summarize, verdicts
 from copydesk.check.entities import EntityTagger, make_tagger
 from copydesk.check.verifier import Verifier, make_verifier
+from copydesk.errors import InputError
 from copydesk.ingest import document_from_text, load_document
 from copydesk.models import CompareResult, Document, SegmentedDocument
 from copydesk.segment import segment
@@ -43,6 +44,18 @@ def compare(
     return compare_segmented(src, der, settings, embedder, tagger, verifier)
 
 
+def check_sentence_limit(seg: SegmentedDocument, settings: Settings) -> SegmentedDocument:
+    """`seg`, or InputError when it has more story sentences than compare takes (`max_sentences`)."""
+    if len(seg.sentences) > settings.max_sentences:
+        doc = seg.document
+        raise InputError(
+            doc.path or doc.title or doc.id,
+            f"{len(seg.sentences):,} story sentences, over the {settings.max_sentences:,} an article may have"
+            " (compare's cost grows with both articles' length)",
+        )
+    return seg
+
+
 def compare_segmented(
     src: SegmentedDocument,
     der: SegmentedDocument,
@@ -53,6 +66,8 @@ def compare_segmented(
 ) -> CompareResult:
     """The compare stages on already segmented articles (the library reuses them).
     `tagger` and `verifier` default to the ones `settings` names."""
+    check_sentence_limit(src, settings)
+    check_sentence_limit(der, settings)
     tagger = tagger or make_tagger(settings.entity_tagger)
     verifier = verifier or make_verifier(settings.verifier, embedder.name)
     alignments = align(der.sentences, src.sentences, embedder, settings)

@@ -83,6 +83,10 @@ class Settings:
     same_story_min_share: float = 0.3
     same_story_min_sentences: int = 2
     max_bytes: int = 5_000_000
+    # Story sentences per article that compare takes: past this, an article is refused with a clear
+    # message, so one compare is bounded (2,000 against 2,000 measured in docs/BENCHMARKS.md). A long
+    # news feature has a few hundred; 5 MB of text has some 35,000.
+    max_sentences: int = 2_000
     # Below this share of common English words we warn that results may be poor.
     english_min_share: float = 0.12
     embed_batch_size: int = 8  # small batches stay in cache: fastest with numpy on 2 cores

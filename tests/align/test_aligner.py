@@ -101,3 +101,23 @@ def test_no_alignment_below_threshold_and_empty_inputs():
 def test_dateline_is_not_embedded():
     s = sents("VELMORA, March 15 (Meridian Wire) - Insurers received 4,120 claims.")[0]
     assert embedding_text(s) == "Insurers received 4,120 claims."
+
+
+def test_nearest_in_blocks_matches_the_full_ranking():
+    """The aligner never holds the whole cosine matrix; its blocked top-k must rank as the matrix does."""
+    import numpy as np
+
+    from copydesk.align import aligner
+
+    rng = np.random.default_rng(7)
+    d = rng.normal(size=(aligner._ROW_BLOCK * 2 + 13, 16)).astype(np.float32)
+    s = rng.normal(size=(40, 16)).astype(np.float32)
+    s[5] = s[9]  # a repeated source sentence: ties go to the earlier one
+    near = aligner.nearest(d, s, k=6)
+    full = d @ s.T
+    for i in range(len(d)):
+        expected = sorted(range(len(s)), key=lambda j: (-full[i, j], j))[:6]
+        assert list(near.index[i]) == expected
+        assert np.allclose(near.cosine[i], full[i, expected], atol=1e-5)
+    few = aligner.nearest(d[:3], s[:4], k=6)  # fewer sources than k
+    assert few.index.shape == (3, 4)

@@ -71,10 +71,38 @@ def pair_score(similarity: float, anchor_overlap: float, settings: Settings) -> 
     return (1.0 - settings.anchor_weight) * similarity + settings.anchor_weight * anchor_overlap
 
 
+# Derived sentences whose cosines with every source sentence are held at once: the full matrix of
+# two long texts would not fit in memory (35,000 x 35,000 floats is 4.9 GB); a block of rows does.
+_ROW_BLOCK = 256
+
+
+@dataclass(frozen=True)
+class _Nearest:
+    """Per derived sentence, its CANDIDATES nearest source sentences, best first (ties: lower index)."""
+
+    index: np.ndarray  # (derived, k) source sentence numbers
+    cosine: np.ndarray  # (derived, k)
+
+
+def nearest(d_vectors: np.ndarray, s_vectors: np.ndarray, k: int = CANDIDATES) -> _Nearest:
+    k = min(k, len(s_vectors))
+    index = np.empty((len(d_vectors), k), dtype=np.int64)
+    cosine = np.empty((len(d_vectors), k), dtype=np.float32)
+    for start in range(0, len(d_vectors), _ROW_BLOCK):
+        block = d_vectors[start : start + _ROW_BLOCK] @ s_vectors.T
+        kth = -np.partition(-block, k - 1, axis=1)[:, k - 1]  # each row's k-th largest cosine
+        for r in range(len(block)):
+            tied_or_better = np.flatnonzero(block[r] >= kth[r]).tolist()  # ties at the edge all compete
+            ranked = sorted(tied_or_better, key=lambda j: (-block[r, j], j))[:k]
+            index[start + r] = ranked
+            cosine[start + r] = block[r, ranked]
+    return _Nearest(index, cosine)
+
+
 def _prepare(
     derived: Sequence[Sentence], source: Sequence[Sentence], embedder: Embedder
-) -> tuple[_Side, _Side, np.ndarray]:
-    """Embeddings, pooling weights and anchors of both sides, and their cosine matrix."""
+) -> tuple[_Side, _Side, _Nearest]:
+    """Embeddings, pooling weights and anchors of both sides, and each derived sentence's nearest sources."""
     texts = [embedding_text(s) for s in derived] + [embedding_text(s) for s in source]
     vectors = embedder.embed(texts)
     rare = anchor_lib.rare_vocabulary(texts)
@@ -85,7 +113,7 @@ def _prepare(
 
     d = side(derived, vectors[: len(derived)])
     s = side(source, vectors[len(derived) :])
-    return d, s, d.vectors @ s.vectors.T
+    return d, s, nearest(d.vectors, s.vectors)
 
 
 def candidate_signals(
@@ -94,11 +122,10 @@ def candidate_signals(
     """Per derived sentence: (cosines, anchor overlaps) of its nearest source sentences, as `align` sees them."""
     if not derived or not source:
         return []
-    d, s, cos = _prepare(derived, source, embedder)
+    d, s, near = _prepare(derived, source, embedder)
     out = []
-    for i, row in enumerate(cos):
-        top = np.argsort(-row)[:CANDIDATES]
-        out.append((row[top], np.array([anchor_lib.overlap(d.anchors[i], s.anchors[j])[0] for j in top])))
+    for i, top in enumerate(near.index):
+        out.append((near.cosine[i], np.array([anchor_lib.overlap(d.anchors[i], s.anchors[j])[0] for j in top])))
     return out
 
 
@@ -110,29 +137,30 @@ def align(
 ) -> tuple[Alignment, ...]:
     if not derived or not source:
         return ()
-    d, s, cos = _prepare(derived, source, embedder)
+    d, s, near = _prepare(derived, source, embedder)
     links: dict[int, Alignment] = {}
     for i in range(len(derived)):
-        link = _best_link(i, cos[i], d, s, settings)
+        link = _best_link(i, near.index[i], near.cosine[i], d, s, settings)
         if link is not None:
             links[i] = link
-    return tuple(_group_splits(links, cos, d, s, settings))
+    return tuple(_group_splits(links, near, d, s, settings))
 
 
-def _best_link(i: int, cos_row: np.ndarray, d: _Side, s: _Side, settings: Settings) -> Alignment | None:
-    candidates = np.argsort(-cos_row)[:CANDIDATES]
+def _best_link(
+    i: int, candidates: np.ndarray, cosines: np.ndarray, d: _Side, s: _Side, settings: Settings
+) -> Alignment | None:
     scored = []
-    for j in candidates:
+    for j, cos in zip(candidates, cosines):
         ov, shared = anchor_lib.overlap(d.anchors[i], s.anchors[j])
-        scored.append((pair_score(float(cos_row[j]), ov, settings), int(j), shared, ov))
+        scored.append((pair_score(float(cos), ov, settings), int(j), shared, ov, float(cos)))
     scored.sort(key=lambda t: -t[0])
     # Close call: among candidates within close_call_margin of the top score,
     # the one sharing most numbers, names and rare words wins.
     close = [t for t in scored if t[0] >= scored[0][0] - settings.close_call_margin]
-    best_score, best_j, best_shared, _ = max(close, key=lambda t: (t[3], t[0]))
+    best_score, best_j, best_shared, _, best_cos = max(close, key=lambda t: (t[3], t[0]))
     if best_score < settings.match_threshold - settings.merge_gain * 2:
         return None
-    link = Alignment((i,), (best_j,), best_score, float(cos_row[best_j]), best_shared)
+    link = Alignment((i,), (best_j,), best_score, best_cos, best_shared)
     others = [t[1] for t in scored if t[1] != best_j]
     for k in others[:2]:
         pair = sorted((best_j, k))
@@ -146,7 +174,7 @@ def _best_link(i: int, cos_row: np.ndarray, d: _Side, s: _Side, settings: Settin
 
 
 def _group_splits(
-    links: dict[int, Alignment], cos: np.ndarray, d: _Side, s: _Side, settings: Settings
+    links: dict[int, Alignment], near: _Nearest, d: _Side, s: _Side, settings: Settings
 ) -> list[Alignment]:
     """Join adjacent derived sentences that together retell one source sentence.
 
@@ -167,8 +195,9 @@ def _group_splits(
             j = group.source[0]
             other = links.get(nxt)
             if other is None:
-                alone = pair_score(float(cos[nxt, j]), anchor_lib.overlap(d.anchors[nxt], s.anchors[j])[0], settings)
-                if int(np.argmax(cos[nxt])) != j or alone < settings.match_threshold - settings.split_margin:
+                cos = float(d.vectors[nxt] @ s.vectors[j])
+                alone = pair_score(cos, anchor_lib.overlap(d.anchors[nxt], s.anchors[j])[0], settings)
+                if int(near.index[nxt][0]) != j or alone < settings.match_threshold - settings.split_margin:
                     break
             elif other.source != group.source:
                 break

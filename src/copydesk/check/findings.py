@@ -66,6 +66,15 @@ def sentence_atoms(sentence: Sentence, document: Document, entities: Sequence[En
     return [Located(a, sentence, document) for a in atoms]
 
 
+_WORD_RUN = re.compile(r"\w+(?: \w+)*")
+_RUN_WORDS = 8  # names are shorter; a longer phrase is searched for
+_LONG_WORD = re.compile(r"\w{4,}")
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what the re module calls \w
+
+
 @dataclass(frozen=True)
 class SourceView:
     """What a derived sentence is checked against: the atoms of every source
@@ -76,6 +85,8 @@ class SourceView:
     _dotless: str | None = field(default=None, repr=False, compare=False)
     _words: str | None = field(default=None, repr=False, compare=False)
     _figures: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _word_runs: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _quotes_by_word: tuple[list[Located], dict[str, list[int]]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def figures(self) -> frozenset[str]:
@@ -107,7 +118,53 @@ class SourceView:
         variants = {value, " ".join(words), value.removesuffix("s"), value + "s", value + "es"}
         if len(words) > 1:
             variants |= {"".join(w[0] for w in words if w not in ("of", "and", "the")), words[-1]}
-        return any(re.search(rf"(?<!\w){re.escape(v)}(?!\w)", self.dotless) for v in variants if len(v) > 1)
+        return any(self._holds(v) for v in variants if len(v) > 1)
+
+    def _holds(self, phrase: str) -> bool:
+        """`phrase` in the dotless text between non-word characters. Looked up in a set of the text's
+        word runs when it is one (linear in the source, once), else searched: searching for every
+        name made a long compare quadratic."""
+        if _WORD_RUN.fullmatch(phrase) and phrase.count(" ") < _RUN_WORDS:
+            return phrase in self.word_runs
+        text, start = self.dotless, self.dotless.find(phrase)
+        while start != -1:  # str.find, then the word boundaries by hand: a regex lookbehind scans far slower
+            end = start + len(phrase)
+            if not (start and _is_word_char(text[start - 1])) and not (end < len(text) and _is_word_char(text[end])):
+                return True
+            start = text.find(phrase, start + 1)
+        return False
+
+    def quotes_sharing_a_word(self, quoted: str) -> list[Located]:
+        """The source's quotations (in source order) that share a word of four letters or more with
+        `quoted`: no other comes near the 0.6 similarity that makes a quote altered rather than made
+        up, and comparing each derived quote with every source quote made a long compare quadratic."""
+        if self._quotes_by_word is None:
+            quotes = [a for atoms in self.atoms.values() for a in atoms if a.atom.kind == "quote"]
+            by_word: dict[str, list[int]] = {}
+            for n, q in enumerate(quotes):
+                for word in set(_LONG_WORD.findall(q.atom.value)):
+                    by_word.setdefault(word, []).append(n)
+            object.__setattr__(self, "_quotes_by_word", (quotes, by_word))
+        quotes, by_word = self._quotes_by_word
+        found = {n for word in set(_LONG_WORD.findall(quoted)) for n in by_word.get(word, ())}
+        return [quotes[n] for n in sorted(found)]
+
+    @property
+    def word_runs(self) -> frozenset[str]:
+        """Every run of up to _RUN_WORDS words of the dotless text that single spaces join."""
+        if self._word_runs is None:
+            tokens = list(re.finditer(r"\w+", self.dotless))
+            runs = set()
+            for i, first in enumerate(tokens):
+                run = first.group()
+                runs.add(run)
+                for k in range(i + 1, min(i + _RUN_WORDS, len(tokens))):
+                    if self.dotless[tokens[k - 1].end() : tokens[k].start()] != " ":
+                        break
+                    run += " " + tokens[k].group()
+                    runs.add(run)
+            object.__setattr__(self, "_word_runs", frozenset(runs))
+        return self._word_runs
 
     @property
     def dotless(self) -> str:
@@ -156,11 +213,10 @@ def compare_atoms(
     comparison); `group_atoms` those of the derived sentences aligned with it."""
     s_atoms = [a for s in sources for a in source.atoms[s.index]]
     near = s_atoms + [a for s in neighbours for a in source.atoms[s.index]]
-    all_source_atoms = [a for atoms in source.atoms.values() for a in atoms]
     out = FindingBuilder()
     # Quotes and speakers first: the names and numbers inside a changed quote,
     # and a shifted speaker's name, are then not reported a second time.
-    flagged = _quotes(d_atoms, s_atoms, all_source_atoms, source, out, derived)
+    flagged = _quotes(d_atoms, s_atoms, source, out, derived)
     flagged += _speakers(d_atoms, s_atoms, out, derived, sources)
     checked = [a for a in d_atoms if a not in flagged and not _inside(a, flagged)]
     _numbers(checked, s_atoms, source.figures, out, derived)
@@ -299,21 +355,26 @@ def _entities(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived
 def unsourced_quotes(derived: Sentence, d_atoms: Sequence[Located], source: SourceView) -> list[Finding]:
     """quote_fabricated findings for a sentence no source sentence backs."""
     out = FindingBuilder()
-    _quotes(d_atoms, [], [a for atoms in source.atoms.values() for a in atoms], source, out, derived)
+    _quotes(d_atoms, [], source, out, derived)
     return [f for f in out.findings if f.kind == "quote_fabricated"]
 
 
-def _quotes(d_atoms, s_atoms, everywhere, source: SourceView, out: FindingBuilder, derived: Sentence) -> list[Located]:
+def _quotes(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived: Sentence) -> list[Located]:
     """Altered, fabricated and dropped quotations; returns the derived quotes flagged."""
     flagged = []
-    source_quotes = _of(everywhere, "quote")
     for d in _of(d_atoms, "quote"):
         # Up to three quoted words are a title, a name or scare quotes ('boring'), not a quotation.
         if source.says(d.atom.value) or len(d.atom.value.split()) <= SHORT_QUOTE_WORDS:
             continue
         best, ratio = None, 0.0
-        for s in source_quotes:
-            r = SequenceMatcher(None, d.atom.value, s.atom.value).ratio()
+        matcher = SequenceMatcher(None)
+        matcher.set_seq1(d.atom.value)
+        for s in source.quotes_sharing_a_word(d.atom.value):
+            matcher.set_seq2(s.atom.value)
+            # The quick upper bounds skip quotes that cannot beat the best so far (most of a long article's).
+            if matcher.real_quick_ratio() <= ratio or matcher.quick_ratio() <= ratio:
+                continue
+            r = matcher.ratio()
             if r > ratio:
                 best, ratio = s, r
         if ratio >= 0.95:
