@@ -117,3 +117,14 @@ def test_the_retold_check_fails_on_a_stale_figure():
     stale = json.loads(json.dumps(results))
     stale["default"]["drifts_caught"] += 0.01
     assert retold_summary_cells((ROOT / "README.md").read_text()) != expected_retold_cells(stale)
+
+
+def test_readme_limits_match_the_settings():
+    """The sizes "Limits and safety" states are the ones copydesk enforces."""
+    from copydesk.settings import Settings
+
+    text = (Path(__file__).parent.parent / "README.md").read_text()
+    section = text[text.index("### Limits and safety"):text.index("### `copydesk demo")]
+    s = Settings()
+    assert f"`max_bytes` ({s.max_bytes:,} bytes" in section
+    assert f"`max_sentences`\n  ({s.max_sentences:,})" in section
