@@ -72,3 +72,17 @@ def test_cli_spark_trace_needs_its_folders(tmp_path):
     assert result.exit_code != 0 and "--input PARQUET and --output DIR" in result.output
     result = runner.invoke(app, ["trace", "--engine", "dask"])
     assert result.exit_code != 0 and "choose local or spark" in result.output
+
+
+def test_cli_spark_trace_checks_its_input_before_starting_spark(library, tmp_path, fake_models):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["trace", "--engine", "spark", "--input", str(empty), "--output", str(out)])
+    assert result.exit_code == 2 and "holds no Parquet files" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    export_articles(library, tmp_path / "pq")
+    (tmp_path / "pq" / "notes.txt").write_text("not parquet")
+    result = runner.invoke(app, ["trace", "--engine", "spark", "--input", str(tmp_path / "pq"), "--output", str(out)])
+    assert result.exit_code == 2 and "notes.txt: not a readable Parquet file" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Java" not in result.stderr

@@ -94,6 +94,27 @@ def export_articles(library, folder: str | Path, rows_per_file: int = 5_000) -> 
     return written
 
 
+def check_parquet_folder(folder: str | Path) -> None:
+    """InputError unless every file Spark would read in `folder` is Parquet with id and text columns,
+    and there is at least one: found here in one line, not in pages of Java traces."""
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(str(folder), "no such Parquet folder (write one with copydesk export --parquet)")
+    # Spark skips names starting with _ or . (its own markers and checksums).
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not any(part[0] in "_." for part in p.relative_to(folder).parts))
+    if not files:
+        raise InputError(str(folder), "holds no Parquet files (write some with copydesk export --parquet)")
+    for path in files:
+        try:
+            names = set(pq.ParquetFile(path).schema_arrow.names)
+        except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
+            raise InputError(str(path), f"not a readable Parquet file ({str(exc)[:120]})") from exc
+        if not {"id", "text"} <= names:
+            raise InputError(str(path), "has no id and text columns (copydesk export --parquet writes them)")
+
+
 def iter_parquet_records(path: str | Path) -> Iterator[dict]:
     """Rows of a Parquet file as dicts, one row group at a time."""
     import pyarrow.parquet as pq

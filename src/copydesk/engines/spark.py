@@ -34,7 +34,7 @@ from copydesk.align.embedder import Embedder, make_embedder
 from copydesk.engines import StageTime, TraceRun
 from copydesk.engines.stages import cluster_from_dict, relate_pair, relation_from_dict, segmented, stories
 from copydesk.errors import CopydeskError
-from copydesk.parquet import record_from_row
+from copydesk.parquet import check_parquet_folder, record_from_row
 from copydesk.settings import Settings
 from copydesk.trace.candidates import posting_cap, rarest_keys, score_candidates
 from copydesk.trace.relate import RULES_VERSION
@@ -223,8 +223,7 @@ class SparkEngine:
         self.on_stage = on_stage
         self.until = until
         self.collect_pairs = collect_pairs
-        if not self.input_dir.exists():
-            raise CopydeskError(f"{self.input_dir}: no such Parquet folder (write one with copydesk export --parquet)")
+        check_parquet_folder(self.input_dir)
 
     def _run_key(self) -> str:
         """What the checkpoints depend on: settings, embedder, relation rules and the input files."""
