@@ -61,6 +61,27 @@ def test_latin1_file_is_decoded(tmp_path):
 
 
 @pytest.mark.parametrize(
+    "data, expected",
+    [
+        # Short French in Latin-1: charset_normalizer alone read it as Windows-1250 ("Genčve").
+        ("Le ministre a été réélu à Genève, où la députée s'est présentée.".encode("latin-1"), "réélu à Genève, où"),
+        ("Père Noël arrive. Il est très gentil.".encode("latin-1"), "Père Noël"),
+        # UTF-8 and Windows-1252 pasted together into one file.
+        ("Le café est fermé. ".encode() + "Le théâtre a rouvert à Genève.".encode("cp1252"), "fermé. Le théâtre a rouvert à Genève"),
+        # UTF-16 saved without a byte-order mark was called binary.
+        (("The council met on Tuesday and approved the budget. " * 3).encode("utf-16-le"), "approved the budget"),
+        (("The council met on Tuesday and approved the budget. " * 3).encode("utf-16-be"), "approved the budget"),
+        # Other single-byte encodings still go to detection.
+        ("Příliš žluťoučký kůň úpěl ďábelské ódy. Řeka teče přes louky.".encode("cp1250"), "žluťoučký kůň"),
+    ],
+)
+def test_encodings_seen_in_real_files(data, expected):
+    from copydesk.ingest.decode import decode_bytes
+
+    assert expected in decode_bytes(data, "f.txt", 10**6)
+
+
+@pytest.mark.parametrize(
     "make, problem",
     [
         (lambda p: None, "no such file"),
