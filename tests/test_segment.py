@@ -93,3 +93,17 @@ def test_every_span_slices_the_original_text_exactly(text):
     spans = sorted([(s.start, s.end) for s in seg.sentences] + [(b.start, b.end) for b in seg.boilerplate])
     for (a1, b1), (a2, b2) in zip(spans, spans[1:]):
         assert b1 <= a2, "spans must not overlap"
+
+
+def test_chinese_and_arabic_sentences_are_split():
+    """Chinese ends a sentence with 。！？ and no space; Arabic has no capitals after its full stops."""
+    from copydesk.ingest import document_from_text
+    from copydesk.segment import segment
+
+    chinese = "北京市政府周二宣布，新机场将于明年开放。官员说，该项目耗资三百亿元。居民对此表示欢迎！"
+    assert [s.text for s in segment(document_from_text(chinese, format="text")).sentences] == [
+        "北京市政府周二宣布，新机场将于明年开放。", "官员说，该项目耗资三百亿元。", "居民对此表示欢迎！"]
+    arabic = "أعلنت الحكومة يوم الثلاثاء عن خطة جديدة. وقال الوزير إن المشروع سيكلف مليار دولار. هل سينجح؟ لا أحد يعرف."
+    assert len(segment(document_from_text(arabic, format="text")).sentences) == 4
+    # Latin text keeps needing a capital after the full stop.
+    assert len(segment(document_from_text("The mayor spoke. then he left.", format="text")).sentences) == 1

@@ -66,7 +66,10 @@ _SENTENCE_STARTERS = frozenset(
 )
 _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«(["
-_END = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s+)")
+# Latin and Arabic (؟ ۔) ends need a space after them; Chinese and Japanese write none (。！？).
+_END = re.compile(
+    r"[.!?…؟۔]+[" + re.escape(_CLOSERS) + r"]*(?=\s+)|[。！？]+[" + re.escape(_CLOSERS) + r"」』）]*"
+)
 _DOTTED_ACRONYM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 _INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
@@ -131,7 +134,8 @@ def _is_boundary(text: str, end: int, next_start: int) -> bool:
         word = _WORD_BEFORE.search(head)
         if word and word.group(1).lower() in ABBREVIATIONS:
             return False
-    return first.isupper() or first.isdigit() or first in _OPENERS or first in "-–—"
+    caseless = first.isalpha() and not first.isupper() and not first.islower()  # Chinese, Arabic, Hebrew…
+    return first.isupper() or caseless or first.isdigit() or first in _OPENERS or first in "-–—「『"
 
 
 # A full stop, ? or ! with no space before the next sentence, as crawls glue paragraphs: "hiding.For",
