@@ -82,7 +82,7 @@ def test_batch_runs_good_lines_and_reports_bad_ones(pair, tmp_path):
     assert all(r["schema"] == "copydesk.compare/1" for r in out)
     assert f"{batch}:2: malformed JSON" in result.stderr
     assert f"{batch}:4: needs 'derived'" in result.stderr
-    assert "nope.txt: no such file" in result.stderr
+    assert f"{batch}:5 derived_path: " in result.stderr and "nope.txt: no such file" in result.stderr
 
 
 def test_compare_without_arguments_says_what_it_needs():

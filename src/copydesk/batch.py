@@ -27,7 +27,10 @@ def _side(record: dict[str, Any], name: str, where: str, base: Path, settings: S
     path_value = record.get(f"{name}_path")
     if isinstance(path_value, str):
         path = Path(path_value)
-        return load_document(path if path.is_absolute() else base / path, settings)
+        try:
+            return load_document(path if path.is_absolute() else base / path, settings)
+        except InputError as exc:  # say which line of the batch named the file
+            raise InputError(f"{where} {name}_path", str(exc)) from exc
     raise InputError(where, f"needs '{name}' (text) or '{name}_path'")
 
 
