@@ -138,3 +138,13 @@ def test_non_english_text_warns_but_loads():
 def test_content_id_is_stable():
     assert document_from_text(ARTICLE).id == document_from_text(ARTICLE).id
     assert document_from_text(ARTICLE).id != document_from_text(ARTICLE + " Extra.").id
+
+
+def test_html_nested_past_libxml2s_depth_keeps_its_text():
+    from copydesk.ingest.html import extract_html, nesting_depth
+
+    body = "<p>" + "The council approved the new bridge on Tuesday after a long debate. " * 5 + "</p>"
+    html = "<html><body>" + "<div>" * 400 + body + "</div>" * 400 + "</body></html>"
+    assert nesting_depth(html) == 403
+    assert "approved the new bridge" in extract_html(html, "deep.html").text
+    assert nesting_depth("<p>a<br>b<img src=x/></p>") == 1
