@@ -86,3 +86,16 @@ def test_cli_spark_trace_checks_its_input_before_starting_spark(library, tmp_pat
     result = runner.invoke(app, ["trace", "--engine", "spark", "--input", str(tmp_path / "pq"), "--output", str(out)])
     assert result.exit_code == 2 and "notes.txt: not a readable Parquet file" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Java" not in result.stderr
+
+
+def test_an_unreachable_spark_master_is_one_line(library, tmp_path, fake_models):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    export_articles(library, tmp_path / "pq")
+    result = runner.invoke(app, ["trace", "--engine", "spark", "--input", str(tmp_path / "pq"), "--output",
+                                 str(tmp_path / "out"), "--master", f"spark://127.0.0.1:{port}"])
+    assert result.exit_code == 2 and "no Spark master answers there" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -198,6 +198,23 @@ def _stories_udf(frame):
 # Driver side ---------------------------------------------------------------------------------
 
 
+def check_master(master: str) -> None:
+    """CopydeskError when a spark://host:port master does not answer: said in one line before the
+    JVM starts, where Spark would print pages of Java first. Other masters (local, yarn, k8s) pass."""
+    if not master.startswith("spark://"):
+        return
+    import socket
+
+    for address in master.removeprefix("spark://").split(","):  # a list of masters for failover
+        host, _, port = address.rpartition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=5):
+                return
+        except (OSError, ValueError):
+            continue
+    raise CopydeskError(f"--master {master}: no Spark master answers there")
+
+
 class SparkEngine:
     name = "spark"
 
@@ -224,6 +241,7 @@ class SparkEngine:
         self.until = until
         self.collect_pairs = collect_pairs
         check_parquet_folder(self.input_dir)
+        check_master(master)
 
     def _run_key(self) -> str:
         """What the checkpoints depend on: settings, embedder, relation rules and the input files."""
