@@ -107,3 +107,12 @@ def test_source_strength_is_negative_when_the_direction_points_the_other_way():
     assert source_strength(rel("a", "b", confidence=0.7), "a") == (0.7, 0.8)
     assert source_strength(rel("a", "b", confidence=0.7), "b") == (-0.7, 0.8)
     assert source_strength(rel("a", "b", known=False, confidence=0.0), "b") == (0.0, 0.8)
+
+
+def test_a_long_text_is_a_paraphrase_only_if_it_keeps_some_wording(settings):
+    s = settings
+    keeps = s.paraphrase_min_wording + 0.02
+    assert classify(0.05, 0.9, 0.9, 10, 0.8, s, wording=keeps) == "paraphrase"
+    # Same facts, same order, no shared wording: written from the facts, not from the text.
+    assert classify(0.0, 0.9, 0.9, 10, 0.8, s, wording=s.paraphrase_min_wording - 0.02) == "same_event"
+    assert classify(0.05, 0.9, 0.9, 10, 0.8, s, wording=None) == "paraphrase"  # a brief: too short to tell

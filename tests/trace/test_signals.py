@@ -62,3 +62,12 @@ def test_rank_correlation():
 def test_rank_correlation_is_bounded(positions):
     value = rank_correlation(list(enumerate(positions)))
     assert -1.0 - 1e-9 <= value <= 1.0 + 1e-9  # NaN fails too
+
+
+def test_containment_is_the_share_of_the_derived_texts_shingles_in_the_source():
+    from copydesk.trace.signals import containment
+
+    source = "the council approved the flood wall on tuesday"
+    assert containment("the council approved it", source, 3) == 0.5  # "the council approved" of two
+    assert containment("nothing in common here", source, 3) == 0.0
+    assert containment("", source, 3) == 0.0

@@ -490,6 +490,16 @@ def provenance_markdown(p: dict[str, Any]) -> list[str]:
             f" | {c['siblings_both_under_source']}% | {q['retellings_called_derived']}%"
             f" | {q['independent_called_derived']}% | {q['siblings_without_source_called_derived']}% |"
         )
+    w = first["pairs"].get("wording", {})
+    if w:
+        lines += [
+            "",
+            "Wording kept (share of the derived text's word 3-grams found in the source, min / median / max, first run):"
+            f" retellings {w['retelling']['min']} / {w['retelling']['median']} / {w['retelling']['max']},"
+            f" independent reports {w['independent']['min']} / {w['independent']['median']} / {w['independent']['max']}."
+            " A text longer than a brief is a `paraphrase` only if it keeps at least `paraphrase_min_wording`"
+            " (chosen by hand on these figures: the held-out set is the check).",
+        ]
     lines += [
         "",
         "`sources` puts a sibling after the source they share: of the first few articles it lists, one known to be",

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from copydesk.align.embedder import Embedder
 from copydesk.evaluate.datasets import _require
 from copydesk.evaluate.retold import RetoldPair, load
@@ -26,8 +28,10 @@ from copydesk.evaluate.tracing import _rate, tracing_corpus
 from copydesk.ingest import document_from_text
 from copydesk.library import Library
 from copydesk.models import DERIVATIONS, Cluster, Document, Relation
+from copydesk.segment import segment
 from copydesk.settings import Settings
 from copydesk.store.memory import MemoryStore
+from copydesk.trace.signals import body_text, containment
 
 
 def _doc(id: str, title: str | None, text: str, settings: Settings) -> Document:
@@ -105,13 +109,17 @@ def evaluate_provenance(
     # Pairs read alone.
     called = {"retelling": 0, "independent": 0, "siblings": 0}
     counted = {"retelling": 0, "independent": 0, "siblings": 0}
+    wording: dict[str, list[float]] = {"retelling": [], "independent": []}
     pairwise = _library(settings, embedder)
     for sid, family in sorted(families.items()):
         source = source_doc(sid)
         for kind, role in (("drifted", "retelling"), ("faithful", "retelling"), ("independent", "independent")):
             if kind in family:
                 counted[role] += 1
-                called[role] += pairwise.relate(source, derived_doc(family[kind])).relation in DERIVATIONS
+                derived = derived_doc(family[kind])
+                called[role] += pairwise.relate(source, derived).relation in DERIVATIONS
+                wording[role].append(containment(
+                    body_text(segment(derived)), body_text(segment(source)), settings.wording_words))
         if "drifted" in family and "faithful" in family:
             counted["siblings"] += 1
             relation = pairwise.relate(derived_doc(family["drifted"]), derived_doc(family["faithful"]))
@@ -147,5 +155,8 @@ def evaluate_provenance(
             "independent_called_derived": _rate(called["independent"], counted["independent"]),
             "siblings_without_source_called_derived": _rate(called["siblings"], counted["siblings"]),
             "counts": counted,
+            # The share of the derived text's word 3-grams found in the source (the paraphrase rule's wording).
+            "wording": {role: {"min": round(min(v), 3), "median": round(float(np.median(v)), 3), "max": round(max(v), 3)}
+                        for role, v in wording.items() if v},
         },
     }

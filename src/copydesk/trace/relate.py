@@ -16,12 +16,14 @@ from copydesk.align.embedder import Embedder
 from copydesk.models import CompareResult, LibraryArticle, Relation, SegmentedDocument
 from copydesk.settings import Settings
 from copydesk.timestamps import parse_time
-from copydesk.trace.signals import body_text, document_facts, rank_correlation, shingle_jaccard, word_keys
+from copydesk.trace.signals import (
+    body_text, containment, document_facts, rank_correlation, shingle_jaccard, word_keys,
+)
 
 # Part of the key that relations are cached under (library, Spark checkpoints): bump it when a change
 # here gives other relations for the same settings, so that cached ones are computed again.
-# 2: two briefs are never a paraphrase of each other.
-RULES_VERSION = 2
+# 2: two briefs are never a paraphrase of each other. 3: a paraphrase keeps some wording.
+RULES_VERSION = 3
 
 
 def _outlet_names(article: LibraryArticle) -> list[str]:
@@ -140,10 +142,13 @@ def classify(
     settings: Settings,
     lead_similarity: float | None = None,
     both_brief: bool = False,
+    wording: float | None = None,
 ) -> str:
     """`both_brief`: neither text has more than `brief_max_sentences` story sentences. Two such
     texts about one story read alike whether or not one was made from the other (two one-line
-    summaries of one article, two agencies' alerts), so only shared wording calls them a copy."""
+    summaries of one article, two agencies' alerts), so only shared wording calls them a copy.
+    `wording`: the share of the derived text's word 3-grams in the source; None for a brief, too
+    short to keep wording by chance or by copying."""
     if jaccard >= settings.verbatim_min_jaccard:
         return "verbatim_copy"
     if jaccard >= settings.light_edit_min_jaccard:
@@ -153,6 +158,7 @@ def classify(
         and backed_share >= settings.paraphrase_min_share
         and order >= settings.paraphrase_min_order
         and word_share >= settings.paraphrase_min_word_share
+        and (wording is None or wording >= settings.paraphrase_min_wording)
     ):
         return "paraphrase"
     if (
@@ -191,8 +197,10 @@ def relate(
     derived_words = word_keys(derived_text)
     word_share = len(derived_words & word_keys(source_text)) / max(len(derived_words), 1)
     both_brief = is_brief(result.source, settings) and is_brief(result.derived, settings)
+    wording = None if is_brief(result.derived, settings) else containment(derived_text, source_text, settings.wording_words)
     relation = classify(
-        jaccard, result.summary.derived_backed_share, order, len(shared), word_share, settings, lead_similarity, both_brief
+        jaccard, result.summary.derived_backed_share, order, len(shared), word_share, settings, lead_similarity,
+        both_brief, wording,
     )
     confidence = 0.9 if by_time else (round(math.tanh(2 * abs(score)), 3) if known else 0.0)
     counts = Counter(v.verdict for v in result.verdicts)

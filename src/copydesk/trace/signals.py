@@ -49,6 +49,12 @@ def shingle_jaccard(a: str, b: str, width: int) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
+def containment(derived: str, source: str, width: int) -> float:
+    """Share of `derived`'s word shingles found in `source` (0 for an empty text)."""
+    sd = set(shingles(derived, width))
+    return len(sd & set(shingles(source, width))) / len(sd) if sd else 0.0
+
+
 def minhash(text: str, settings: Settings) -> np.ndarray:
     """A MinHash signature (uint32) of the text's word shingles (rensa, Rust)."""
     from rensa import RMinHash
