@@ -13,8 +13,9 @@ HTML = (
 )
 
 
-def warc_record(url: str, body: bytes, content_type: str = "text/html") -> bytes:
-    http = b"HTTP/1.1 200 OK\r\nContent-Type: " + content_type.encode() + b"\r\n\r\n" + body
+def warc_record(url: str, body: bytes, content_type: str = "text/html", headers: str = "") -> bytes:
+    """A WARC response record; `headers`: more HTTP header lines, each ending in CRLF."""
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: " + content_type.encode() + b"\r\n" + headers.encode() + b"\r\n" + body
     head = (
         "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%s>\r\n"
         "WARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: %s\r\n"
@@ -98,16 +99,6 @@ def test_a_file_named_warc_that_is_not_one_is_reported(tmp_path, settings):
     assert docs == [] and len(errors) == 1 and "fake.warc" in errors[0] and "WARC" in errors[0]
 
 
-def encoded_record(url: str, body: bytes, headers: str) -> bytes:
-    http = b"HTTP/1.1 200 OK\r\n" + headers.encode() + b"\r\n\r\n" + body
-    head = (
-        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%s>\r\n"
-        "WARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: %s\r\n"
-        "Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n"
-    ) % (abs(hash(url)), url, len(http))
-    return head.encode() + http + b"\r\n\r\n"
-
-
 def test_a_truncated_warc_stores_only_whole_records(tmp_path, settings):
     whole = warc_record("https://news.example/one", HTML.encode())
     cut = warc_record("https://news.example/two", HTML.replace("strike", "walkout").encode())
@@ -129,9 +120,9 @@ def test_warc_bodies_are_decoded_as_the_server_said(tmp_path, settings):
         "Le ministre a été réélu à Genève, où la députée s'est présentée très tôt. " * 3) + "</p></article></body></html>"
     packed = gzip.compress(HTML.encode())
     data = (
-        encoded_record("https://news.example/fr", french.encode("latin-1"), "Content-Type: text/html; charset=iso-8859-1")
-        + encoded_record("https://news.example/gz", packed, "Content-Type: text/html\r\nContent-Encoding: gzip")
-        + encoded_record("https://news.example/cut", packed[: len(packed) // 2], "Content-Type: text/html\r\nContent-Encoding: gzip")
+        warc_record("https://news.example/fr", french.encode("latin-1"), "text/html; charset=iso-8859-1")
+        + warc_record("https://news.example/gz", packed, headers="Content-Encoding: gzip\r\n")
+        + warc_record("https://news.example/cut", packed[: len(packed) // 2], headers="Content-Encoding: gzip\r\n")
     )
     path = tmp_path / "crawl.warc"
     path.write_bytes(data)
