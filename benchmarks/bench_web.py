@@ -156,6 +156,26 @@ def oversized_uploads(port: int, pid: int, megabytes: int = 200) -> dict:
     return figures
 
 
+def largest_compare(port: int, pid: int, max_bytes: int) -> dict:
+    """Two texts just under max_bytes each through /api/compare (the largest body accepted): the
+    job must end (the sentence ceiling refuses them) in bounded time and memory."""
+    base = f"http://127.0.0.1:{port}"
+    text = ("The council met on Tuesday and approved the budget for the bridge. " * (max_bytes // 70))[: max_bytes - 100]
+    before = peak_rss_mb(pid)
+    started = time.perf_counter()
+    job = httpx.post(f"{base}/api/compare", json={"source": {"text": text}, "derived": {"text": text[::-1]}},
+                     timeout=120).json()
+    while job.get("status") not in ("done", "failed") and time.perf_counter() - started < 600:
+        time.sleep(0.5)
+        job = httpx.get(f"{base}/api/jobs/{job['id']}", timeout=30).json()
+    return {
+        "largest_compare_status": job.get("status"),
+        "largest_compare_s": round(time.perf_counter() - started, 1),
+        "largest_compare_peak_rss_growth_mb": round(peak_rss_mb(pid) - before, 1),
+        "largest_compare_message": (job.get("message") or "")[:140],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=10_000)
@@ -188,6 +208,7 @@ def main() -> None:
             figures["first_library_view_p50_ms"] = round(statistics.median(uncached), 1)
             figures["first_library_view_max_ms"] = round(max(uncached), 1)
             figures.update(oversized_uploads(port, server.pid))  # started without a shell: its own pid
+            figures.update(largest_compare(port, server.pid, settings.max_bytes))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -222,6 +243,11 @@ def main() -> None:
               f" {figures[f'upload_{name}_peak_rss_growth_mb']} MB |" for name in ("declared", "chunked")),
             "",
             f"Health check after both: {figures['answers_after_uploads']}.",
+            "",
+            "The largest compare the API accepts: two texts just under `max_bytes` each, posted as one job. It must",
+            "end in bounded time and memory (the sentence ceiling refuses such texts):"
+            f" {figures['largest_compare_status']} after {figures['largest_compare_s']} s, server peak memory"
+            f" +{figures['largest_compare_peak_rss_growth_mb']} MB (\"{figures['largest_compare_message']}\").",
         ]),
     )
 
