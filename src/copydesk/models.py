@@ -113,6 +113,9 @@ class Summary:
     same_story: bool
     derived_backed_share: float
     source_reused_share: float
+    # Retold from the source (a verbatim copy, light edit or paraphrase) rather than written
+    # independently: the relation rules on this reading (trace.relate.read_relation). None: not judged.
+    derived: bool | None = None
 
 
 @dataclass(frozen=True)

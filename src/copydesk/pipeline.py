@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from copydesk.align.aligner import align
@@ -11,9 +12,10 @@ from copydesk.check.entities import EntityTagger, make_tagger
 from copydesk.check.verifier import Verifier, make_verifier
 from copydesk.errors import InputError
 from copydesk.ingest import document_from_text, load_document
-from copydesk.models import CompareResult, Document, SegmentedDocument
+from copydesk.models import DERIVATIONS, CompareResult, Document, SegmentedDocument
 from copydesk.segment import segment
 from copydesk.settings import Settings
+from copydesk.trace.relate import read_relation
 
 ArticleInput = Document | str | Path
 
@@ -71,7 +73,7 @@ def compare_segmented(
     tagger = tagger or make_tagger(settings.entity_tagger)
     verifier = verifier or make_verifier(settings.verifier, embedder.name)
     alignments = align(der.sentences, src.sentences, embedder, settings)
-    return CompareResult(
+    result = CompareResult(
         source=src,
         derived=der,
         alignments=alignments,
@@ -80,3 +82,5 @@ def compare_segmented(
         summary=summarize(src, der, alignments, settings.same_story_min_share, settings.same_story_min_sentences),
         settings={**settings.to_dict(), "embedder": embedder.name, "verifier": verifier.name},
     )
+    derived = read_relation(result, settings).relation in DERIVATIONS
+    return replace(result, summary=replace(result.summary, derived=derived))

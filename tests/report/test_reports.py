@@ -44,7 +44,8 @@ def test_json_follows_compare_schema(fake_embedder):
     assert verdicts[2]["verdict"] == "unsupported" and verdicts[2]["addition"] == "filler"
     aligned_sources = {j for a in data["alignments"] for j in a["source"]}
     assert set(data["omitted"]) == {s["i"] for s in data["source"]["sentences"]} - aligned_sources
-    assert set(data["summary"]) == {"same_story", "derived_backed_share", "source_reused_share"}
+    assert set(data["summary"]) == {"same_story", "derived_backed_share", "source_reused_share", "derived"}
+    assert isinstance(data["summary"]["derived"], bool)
     assert data["settings"]["match_threshold"] > 0
 
 

@@ -480,15 +480,16 @@ def provenance_markdown(p: dict[str, Any]) -> list[str]:
         "the two retellings of one source without it (siblings: neither was told from the other).",
         f"Goals (issue #20): {PROVENANCE_GOALS}.",
         "",
-        "| run | source first, library of two | source first among distractors | under its source in `trace` | both siblings under the source | retellings called derived | independent reports called derived | siblings without source called derived |",
-        "|---|---|---|---|---|---|---|---|",
+        "| run | source first, library of two | source first among distractors | under its source in `trace` | both siblings under the source | retellings called derived | independent reports called derived | siblings without source called derived | `compare` says derived: retellings / independent |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for label, r in runs:
         c, q = r["crowded"], r["pairs"]
         lines.append(
             f"| {label} | {r['two_article_source_first']}% | {c['source_first']}% | {c['trace_under_source']}%"
             f" | {c['siblings_both_under_source']}% | {q['retellings_called_derived']}%"
-            f" | {q['independent_called_derived']}% | {q['siblings_without_source_called_derived']}% |"
+            f" | {q['independent_called_derived']}% | {q['siblings_without_source_called_derived']}%"
+            f" | {q.get('compare_retellings_derived', '–')}% / {q.get('compare_independent_derived', '–')}% |"
         )
     w = first["pairs"].get("wording", {})
     if w:

@@ -110,6 +110,7 @@ def evaluate_provenance(
     called = {"retelling": 0, "independent": 0, "siblings": 0}
     counted = {"retelling": 0, "independent": 0, "siblings": 0}
     wording: dict[str, list[float]] = {"retelling": [], "independent": []}
+    compare_says = {"retelling": 0, "independent": 0}  # `compare`'s summary.derived, one reading
     pairwise = _library(settings, embedder)
     for sid, family in sorted(families.items()):
         source = source_doc(sid)
@@ -118,6 +119,7 @@ def evaluate_provenance(
                 counted[role] += 1
                 derived = derived_doc(family[kind])
                 called[role] += pairwise.relate(source, derived).relation in DERIVATIONS
+                compare_says[role] += bool(pairwise.compare(source, derived).summary.derived)
                 wording[role].append(containment(
                     body_text(segment(derived)), body_text(segment(source)), settings.wording_words))
         if "drifted" in family and "faithful" in family:
@@ -154,6 +156,8 @@ def evaluate_provenance(
             "retellings_called_derived": _rate(called["retelling"], counted["retelling"]),
             "independent_called_derived": _rate(called["independent"], counted["independent"]),
             "siblings_without_source_called_derived": _rate(called["siblings"], counted["siblings"]),
+            "compare_retellings_derived": _rate(compare_says["retelling"], counted["retelling"]),
+            "compare_independent_derived": _rate(compare_says["independent"], counted["independent"]),
             "counts": counted,
             # The share of the derived text's word 3-grams found in the source (the paraphrase rule's wording).
             "wording": {role: {"min": round(min(v), 3), "median": round(float(np.median(v)), 3), "max": round(max(v), 3)}

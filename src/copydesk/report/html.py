@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from copydesk.models import CompareResult, SegmentedDocument
+from copydesk.report import headline
 
 # One colour per finding kind, so a reader can tell a changed number from a shifted attribution at a glance.
 KIND_COLOURS = {
@@ -186,7 +187,7 @@ def pair_markup(result: CompareResult) -> PairMarkup:
     summary = result.summary
     counts = {k: sum(v.verdict == k for v in result.verdicts) for k in ("supported", "distorted", "unsupported")}
     bar = (
-        f'<div class="bar"><span><b>{"Same story" if summary.same_story else "Not the same story"}</b></span>'
+        f'<div class="bar"><span><b>{headline(summary)}</b></span>'
         f"<span>{summary.derived_backed_share:.0%} of derived text backed</span>"
         f"<span>{summary.source_reused_share:.0%} of source reused</span>"
         + "".join(f"<span>{n} {k}</span>" for k, n in counts.items())

@@ -72,5 +72,6 @@ def to_json_dict(result: CompareResult) -> dict[str, Any]:
             "same_story": result.summary.same_story,
             "derived_backed_share": result.summary.derived_backed_share,
             "source_reused_share": result.summary.source_reused_share,
+            "derived": result.summary.derived,
         },
     }

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from copydesk.models import CompareResult, SegmentedDocument
+from copydesk.report import headline
 from copydesk.report.safe_text import for_terminal
 
 
@@ -25,9 +26,9 @@ def _name(seg: SegmentedDocument) -> str:
 
 def render(result: CompareResult, console: Console) -> None:
     s = result.summary
-    headline = shown()
-    headline.append("Same story" if s.same_story else "Not the same story", style="bold green" if s.same_story else "bold red")
-    headline.append(
+    line = shown()
+    line.append(headline(s), style="bold green" if s.same_story else "bold red")
+    line.append(
         f"  ·  {s.derived_backed_share:.0%} of the derived text is backed by the source"
         f"  ·  {s.source_reused_share:.0%} of the source is reused"
     )
@@ -42,7 +43,7 @@ def render(result: CompareResult, console: Console) -> None:
             Group(
                 shown(f"source:  {_name(result.source)}"),
                 shown(f"derived: {_name(result.derived)}"),
-                headline,
+                line,
                 tally,
             ),
             title="copydesk compare",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from copydesk.align.embedder import Embedder
@@ -171,6 +172,41 @@ def classify(
     return "unrelated"
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What one text is to another read as its retelling (one direction: a compare)."""
+
+    relation: str
+    jaccard: float
+    order: float
+    shared_facts: tuple[str, ...]
+
+
+def read_relation(
+    result: CompareResult,
+    settings: Settings,
+    lead_similarity: float | None = None,
+    shared_facts: set[str] | None = None,
+) -> Reading:
+    """The relation `result.derived` has to `result.source` on this reading alone: what `relate`
+    decides once the direction is chosen, and what a compare reports as derived or not.
+    `shared_facts`: the two texts' fact keys in common, when the caller has them already."""
+    source_text, derived_text = body_text(result.source), body_text(result.derived)
+    jaccard = shingle_jaccard(source_text, derived_text, settings.shingle_words)
+    if shared_facts is None:
+        shared_facts = document_facts(result.source) & document_facts(result.derived)
+    order = _order(result)
+    derived_words = word_keys(derived_text)
+    word_share = len(derived_words & word_keys(source_text)) / max(len(derived_words), 1)
+    both_brief = is_brief(result.source, settings) and is_brief(result.derived, settings)
+    wording = None if is_brief(result.derived, settings) else containment(derived_text, source_text, settings.wording_words)
+    relation = classify(
+        jaccard, result.summary.derived_backed_share, order, len(shared_facts), word_share, settings, lead_similarity,
+        both_brief, wording,
+    )
+    return Reading(relation, jaccard, order, tuple(sorted(shared_facts)))
+
+
 def relate(
     a: LibraryArticle,
     b: LibraryArticle,
@@ -190,18 +226,8 @@ def relate(
     if not known and b_as_source.summary.derived_backed_share > a_as_source.summary.derived_backed_share:
         a, b, a_as_source, b_as_source = b, a, b_as_source, a_as_source
     result = a_as_source
-    source_text, derived_text = body_text(result.source), body_text(result.derived)
-    jaccard = shingle_jaccard(source_text, derived_text, settings.shingle_words)
-    shared = sorted(facts_a & facts_b)
-    order = _order(result)
-    derived_words = word_keys(derived_text)
-    word_share = len(derived_words & word_keys(source_text)) / max(len(derived_words), 1)
-    both_brief = is_brief(result.source, settings) and is_brief(result.derived, settings)
-    wording = None if is_brief(result.derived, settings) else containment(derived_text, source_text, settings.wording_words)
-    relation = classify(
-        jaccard, result.summary.derived_backed_share, order, len(shared), word_share, settings, lead_similarity,
-        both_brief, wording,
-    )
+    reading = read_relation(result, settings, lead_similarity, facts_a & facts_b)
+    relation, jaccard, order, shared = reading.relation, reading.jaccard, reading.order, reading.shared_facts
     confidence = 0.9 if by_time else (round(math.tanh(2 * abs(score)), 3) if known else 0.0)
     counts = Counter(v.verdict for v in result.verdicts)
     kinds = Counter(f.kind for v in result.verdicts if v.verdict == "distorted" for f in v.findings)
@@ -213,7 +239,7 @@ def relate(
         direction_confidence=confidence if relation != "unrelated" else 0.0,
         direction_evidence=evidence,
         credited=credited(a, b),
-        shared_facts=tuple(shared[:25]),
+        shared_facts=shared[:25],
         verdict_counts={k: counts.get(k, 0) for k in ("supported", "distorted", "unsupported")},
         distortions=sum(len(v.findings) for v in result.verdicts if v.verdict == "distorted"),
         jaccard=round(jaccard, 4),
