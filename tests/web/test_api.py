@@ -400,3 +400,38 @@ def test_allow_host_adds_a_name(library_db, settings):
         assert c.get("/api/articles").status_code == 200
         assert c.post("/api/trace", headers={"Origin": "http://desk.example"}).status_code == 202
     app.state.copydesk.jobs.shutdown()
+
+
+def test_jobs_waiting_past_the_limit_are_refused_not_queued():
+    import threading
+
+    from copydesk.web.jobs import MAX_WAITING, Busy, JobRunner
+
+    release = threading.Event()
+    runner_ = JobRunner()
+    try:
+        blocker = runner_.submit("block", "hold the worker", lambda job: release.wait(30) and None)
+        deadline = time.monotonic() + 10
+        while blocker.status != "running":  # the running job does not count as waiting
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        waiting = []
+        while len(waiting) < MAX_WAITING:
+            waiting.append(runner_.submit("wait", "queued", lambda job: None))
+        with pytest.raises(Busy, match="jobs are waiting"):
+            runner_.submit("wait", "one too many", lambda job: None)
+        assert time.monotonic() < deadline
+    finally:
+        release.set()
+        runner_.shutdown()
+
+
+def test_a_busy_app_answers_503(client, monkeypatch):
+    from copydesk.web import jobs
+
+    def refuse(*args, **kwargs):
+        raise jobs.Busy("20 jobs are waiting already; try again when they are done")
+
+    monkeypatch.setattr(client.app.state.copydesk.jobs, "submit", refuse)
+    response = client.post("/api/trace")
+    assert response.status_code == 503 and "waiting" in response.json()["error"]

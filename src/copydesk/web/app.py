@@ -45,7 +45,7 @@ from copydesk.report.json import to_json_dict
 from copydesk.report.library import related_json, stats_json, trace_json
 from copydesk.settings import Settings
 from copydesk.web import views
-from copydesk.web.jobs import Job, JobRunner
+from copydesk.web.jobs import Busy, Job, JobRunner
 from copydesk.web.uploads import UPLOAD_TYPES, document_from_paste, document_from_upload
 
 PAGE_SIZE = 20
@@ -301,6 +301,10 @@ def create_app(
     @app.exception_handler(CopydeskError)
     async def copydesk_error(request: Request, exc: CopydeskError):
         return _error(request, 400, str(exc))
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy):
+        return _error(request, 503, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -18,6 +18,11 @@ from typing import Any
 from copydesk.errors import CopydeskError
 
 KEEP_JOBS = 200
+MAX_WAITING = 20  # jobs queued behind the running one; past this a new one is refused, not queued
+
+
+class Busy(Exception):
+    """Too many jobs are waiting: the request is refused (503) instead of queueing work without end."""
 
 
 @dataclass
@@ -64,6 +69,9 @@ class JobRunner:
         """`work` reports progress on the job and returns the URL of what it made."""
         job = Job(secrets.token_urlsafe(8), kind, title)
         with self._lock:
+            waiting = sum(1 for j in self._jobs.values() if j.status == "queued")
+            if waiting >= MAX_WAITING:
+                raise Busy(f"{waiting} jobs are waiting already; try again when they are done")
             self._jobs[job.id] = job
             while len(self._jobs) > KEEP_JOBS:
                 self._jobs.popitem(last=False)
