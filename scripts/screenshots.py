@@ -47,7 +47,8 @@ def main() -> None:
             }
             for name, url in shots.items():
                 page.goto(base + url)
-                if name == "pair":  # show a finding lit in both texts
+                if name == "pair":  # it passes through its compare job; then show a finding lit in both texts
+                    page.wait_for_url(base + url, timeout=60_000)
                     page.locator(".col .s[id^=d] mark.f.k-attribution_shifted").first.click()
                     page.wait_for_timeout(600)
                 if name == "stories":

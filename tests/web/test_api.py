@@ -20,6 +20,17 @@ def wait_for(client, job: dict, timeout: float = 60) -> dict:
     return job
 
 
+def compared(client, source: str, derived: str) -> dict:
+    """A pair's compare JSON: the first GET starts a job (202), the next after it is done answers."""
+    response = client.get(f"/api/pairs/{source}/{derived}")
+    if response.status_code == 202:
+        assert response.headers["location"] == f"/api/jobs/{response.json()['id']}"
+        assert wait_for(client, response.json())["status"] == "done"
+        response = client.get(f"/api/pairs/{source}/{derived}")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def ids(story_documents, *names):
     return [story_documents[n].id for n in names]
 
@@ -85,9 +96,34 @@ def test_sources_and_derivatives_follow_the_cli_schema(client, story_documents):
     assert derivatives["schema"] == "copydesk.derivatives/1" and paraphrase in [d["id"] for d in derivatives["derivatives"]]
 
 
+def test_sources_of_an_article_not_yet_compared_come_from_a_job(client, library_db, settings, story_documents):
+    from copydesk.ingest import document_from_text
+    from copydesk.library import Library
+
+    wire = story_documents["source_meridian_wire"]
+    with Library.open(library_db, settings, embedder=HashingEmbedder()) as library:
+        library.add([document_from_text(wire.text + "\nShare this article", id="late-copy", settings=settings)])
+    first = client.get("/api/articles/late-copy/sources")
+    assert first.status_code == 202 and first.json()["kind"] == "confirm"
+    again = client.get("/api/articles/late-copy/sources")
+    assert again.status_code in (200, 202)
+    if again.status_code == 202:
+        assert again.json()["id"] == first.json()["id"]  # joins the job, starts no other
+    assert wait_for(client, first.json())["status"] == "done"
+    sources = client.get("/api/articles/late-copy/sources")
+    assert sources.status_code == 200 and wire.id in [s["id"] for s in sources.json()["sources"]]
+
+
 def test_pair_json_and_report(client, story_documents):
     source, paraphrase = ids(story_documents, "source_meridian_wire", "paraphrase_newspulse")
-    pair = client.get(f"/api/pairs/{source}/{paraphrase}").json()
+    first = client.get(f"/api/pairs/{source}/{paraphrase}")
+    assert first.status_code == 202 and first.json()["kind"] == "compare"  # never compared inside a GET
+    page = client.get(f"/pairs/{source}/{paraphrase}", follow_redirects=False)
+    if page.status_code == 303:  # still comparing: the page joins the same job rather than start another
+        assert page.headers["location"] == f"/jobs/{first.json()['id']}"
+    else:
+        assert page.status_code == 200
+    pair = compared(client, source, paraphrase)
     assert pair["schema"] == "copydesk.compare/1"
     assert pair["source"]["id"] == source and pair["derived"]["id"] == paraphrase
     report = client.get(f"/pairs/{source}/{paraphrase}/report.html")
@@ -104,6 +140,7 @@ def test_a_report_download_for_ids_with_line_breaks_and_quotes(client, library_d
     odd = 'evil\r\nSet-Cookie: x=1"; .html'
     with Library.open(library_db, settings, embedder=HashingEmbedder()) as library:
         library.add([document_from_text("The harbour reopened on Monday after 3 weeks of repairs.", id=odd, settings=settings)])
+    compared(client, quote(odd, safe=""), quote(odd, safe=""))
     report = client.get(f"/pairs/{quote(odd, safe='')}/{quote(odd, safe='')}/report.html")
     assert report.status_code == 200
     disposition = report.headers["content-disposition"]
@@ -159,7 +196,7 @@ def test_api_compare_adds_texts_and_links_the_pair(client, story_documents):
     assert client.get("/api/health").json()["articles"] == before + 1
     _, _, source_id, derived_id = done["result_url"].split("/")
     assert client.get(f"/api/articles/{derived_id}").json()["title"] == "Short"
-    assert len(client.get(f"/api/pairs/{source_id}/{derived_id}").json()["verdicts"]) == 1
+    assert len(compared(client, source_id, derived_id)["verdicts"]) == 1
 
 
 def test_api_compare_by_url(client, library_db, settings):
@@ -307,6 +344,7 @@ def test_read_only_stores_nothing(library_db, settings, story_documents):
 
 
 def test_markup_in_articles_is_escaped_everywhere(client, story_documents):
+    compared(client, "hostile", "hostile")  # the pair page shows a kept comparison
     pages = [client.get(u) for u in ("/", "/?q=bridge", "/articles/hostile", "/outlets", "/pairs/hostile/hostile")]
     for page in pages:
         assert page.status_code == 200

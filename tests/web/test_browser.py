@@ -91,13 +91,16 @@ def test_article_lists_retellings_and_opens_a_pair(page, server):
     assert "Same story" in page.inner_text("#summary-bar")
 
 
-def pair_url(base, ids):
-    return f"{base}/pairs/{ids['source_meridian_wire']}/{ids['paraphrase_newspulse']}"
+def open_pair(page, base, ids):
+    """A pair not compared yet opens a job page, which goes on to the pair when the job is done."""
+    url = f"{base}/pairs/{ids['source_meridian_wire']}/{ids['paraphrase_newspulse']}"
+    page.goto(url)
+    page.wait_for_url(url, timeout=60_000)
 
 
 def test_clicking_a_sentence_lights_its_partner(page, server):
     base, ids = server
-    page.goto(pair_url(base, ids))
+    open_pair(page, base, ids)
     sentence = page.locator(".col .s[id^=d][data-links*=s]:not(:has(mark))").first  # a click on a mark opens the finding
     partner = sentence.get_attribute("data-links").split()[0]
     assert "lit" not in (page.get_attribute(f"#{partner}", "class") or "")
@@ -110,7 +113,7 @@ def test_clicking_a_sentence_lights_its_partner(page, server):
 
 def test_clicking_a_finding_marks_it_in_both_texts(page, server):
     base, ids = server
-    page.goto(pair_url(base, ids))
+    open_pair(page, base, ids)
     finding = page.locator(".col .s[id^=d] mark.f").first
     kind, fid = finding.get_attribute("data-kind"), finding.get_attribute("data-finding")
     finding.click()
@@ -149,6 +152,7 @@ def test_injected_markup_never_runs(page, server):
     base, _ = server
     for url in ("/", "/?q=bridge", "/articles/hostile", "/pairs/hostile/hostile", "/outlets"):
         page.goto(base + url)
+        page.wait_for_url(base + url, timeout=60_000)  # a pair passes through its job page first
         never_ran(page)
     page.goto(base + "/articles/hostile")
     assert XSS_TITLE in page.inner_text("#article-title")  # shown as text

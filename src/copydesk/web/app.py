@@ -117,13 +117,14 @@ class WebState:
             raise HTTPException(404, f"no article with id {article_id!r} in the library")
         return article_id
 
-    def pair(self, source: str, derived: str) -> Pair:
+    def cached_pair(self, source: str, derived: str) -> Pair | None:
+        """The pair's comparison if one is kept; None when it must be computed (in a job)."""
         key = (self.stored(source), self.stored(derived))
         with self._lock:
             if key in self.pairs:
                 self.pairs.move_to_end(key)
                 return self.pairs[key]
-        return self.remember_pair(key, self.library().compare(source, derived))
+        return None
 
     def remember_pair(self, key: tuple[str, str], result: CompareResult) -> Pair:
         pair = Pair(result, pair_markup(result))
@@ -431,9 +432,24 @@ def create_app(
             "unconfirmed_candidates": view["pending"],
         }
 
-    def related_api(article_id: str, kind: str) -> dict:
+    started: dict[tuple, str] = {}  # work a GET asked for -> its job, so asking again joins it
+
+    def once(key: tuple, start: Callable[[], Job]) -> Job:
+        running = state.jobs.get(started.get(key, ""))
+        if running is not None and running.status in ("queued", "running"):
+            return running
+        job = start()
+        started[key] = job.id
+        return job
+
+    def related_api(article_id: str, kind: str):
+        """Known relations only: an article with candidates not yet compared answers 202 with the
+        job comparing them (a GET never compares inside the request); ask again when it is done."""
         library = state.library()
         state.stored(article_id)
+        if library.unconfirmed(article_id):
+            job = once(("confirm", article_id), lambda: confirm_job(article_id))
+            return JSONResponse(job.to_json(), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
         record, relations = (library.sources if kind == "sources" else library.derivatives)(article_id)
         return related_json(kind, record, relations, lambda i: library.article(i).title)
 
@@ -454,6 +470,7 @@ def create_app(
             for done, other in enumerate(pending, 1):
                 library.relate(article_id, other)
                 job.progress(done, len(pending), f"compared with {other}")
+            library.sources(article_id)  # and how its sources relate to each other (siblings), kept too
             return f"/articles/{article_id}"
 
         return state.jobs.submit("confirm", f"confirm the candidates of {article_id}", work)
@@ -470,9 +487,19 @@ def create_app(
 
     # Pair ---------------------------------------------------------------------------
 
+    def pair_or_job(source: str, derived: str) -> Pair | Job:
+        """The kept comparison, or the job computing it: a GET never compares inside the request."""
+        pair = state.cached_pair(source, derived)
+        return pair if pair is not None else once(("compare", source, derived), lambda: compare_job(source, derived))
+
+    def to_job_page(job: Job) -> RedirectResponse:
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
     @app.get("/pairs/{source}/{derived}", response_class=HTMLResponse, include_in_schema=False)
     def pair_page(request: Request, source: str, derived: str):
-        pair = state.pair(source, derived)
+        pair = pair_or_job(source, derived)
+        if isinstance(pair, Job):
+            return to_job_page(pair)
         return page(request, "pair.html", {
             "m": pair.markup, "result": pair.result, "source": source, "derived": derived,
             "json_url": f"/api/pairs/{source}/{derived}", "report_url": f"/pairs/{source}/{derived}/report.html",
@@ -480,16 +507,23 @@ def create_app(
 
     @app.get("/pairs/{source}/{derived}/report.html", include_in_schema=False)
     def pair_report(source: str, derived: str):
-        body = render_html(state.pair(source, derived).result)
+        pair = pair_or_job(source, derived)
+        if isinstance(pair, Job):
+            return to_job_page(pair)
+        body = render_html(pair.result)
         name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"copydesk-{source}-{derived}")[:150]  # no CR/LF or quotes in a header
         disposition = f'attachment; filename="{name}.html"'
         # The report carries its own policy (its inline script by hash); ours would block it.
         return HTMLResponse(body, headers={"Content-Disposition": disposition, "Content-Security-Policy": ""})
 
     @app.get("/api/pairs/{source}/{derived}", tags=["pairs"])
-    def api_pair(source: str, derived: str) -> dict:
-        """`derived` read as a retelling of `source` (schema copydesk.compare/1, as `copydesk compare --json`)."""
-        return to_json_dict(state.pair(source, derived).result)
+    def api_pair(source: str, derived: str):
+        """`derived` read as a retelling of `source` (schema copydesk.compare/1, as `copydesk compare --json`).
+        A pair not compared yet answers 202 with the job computing it; ask again when it is done."""
+        pair = pair_or_job(source, derived)
+        if isinstance(pair, Job):
+            return JSONResponse(pair.to_json(), status_code=202, headers={"Location": f"/api/jobs/{pair.id}"})
+        return to_json_dict(pair.result)
 
     # Stories ------------------------------------------------------------------------------
 
