@@ -87,6 +87,8 @@ class Settings:
     # message, so one compare is bounded (2,000 against 2,000 measured in docs/BENCHMARKS.md). A long
     # news feature has a few hundred; 5 MB of text has some 35,000.
     max_sentences: int = 2_000
+    # A web job (trace, confirm, compare) stops at its next progress report past this many seconds.
+    job_time_limit_s: float = 3_600.0
     # Below this share of common English words we warn that results may be poor.
     english_min_share: float = 0.12
     embed_batch_size: int = 8  # small batches stay in cache: fastest with numpy on 2 cores

@@ -473,3 +473,28 @@ def test_a_busy_app_answers_503(client, monkeypatch):
     monkeypatch.setattr(client.app.state.copydesk.jobs, "submit", refuse)
     response = client.post("/api/trace")
     assert response.status_code == 503 and "waiting" in response.json()["error"]
+
+
+def test_a_job_past_its_time_limit_stops_at_its_next_report():
+    from copydesk.web.jobs import JobRunner
+
+    runner_ = JobRunner(time_limit_s=0.05)
+    reached = []
+
+    def work(job):
+        for n in range(1, 1000):
+            time.sleep(0.01)
+            job.progress(n, 1000, "pairs confirmed")
+            reached.append(n)
+        return "/stories"
+
+    try:
+        job = runner_.submit("trace", "a long trace", work)
+        deadline = time.monotonic() + 10
+        while job.status in ("queued", "running"):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert job.status == "failed" and "over the job time limit" in job.message
+        assert len(reached) < 100 and job.result_url is None
+    finally:
+        runner_.shutdown()

@@ -90,7 +90,7 @@ class WebState:
         self.pairs: OrderedDict[tuple[str, str], Pair] = OrderedDict()
         self.searches: OrderedDict[tuple, tuple[float, dict]] = OrderedDict()
         self.generation = 0  # bumped when a job changes what pages show
-        self.jobs = JobRunner(on_finish=self._job_finished)
+        self.jobs = JobRunner(on_finish=self._job_finished, time_limit_s=settings.job_time_limit_s)
         self.stories: Stories | None = None
         library = self.library()  # open now: a bad --db fails at start, not at the first request
         if (clusters := library.last_trace()) is not None:

@@ -21,6 +21,10 @@ KEEP_JOBS = 200
 MAX_WAITING = 20  # jobs queued behind the running one; past this a new one is refused, not queued
 
 
+class TimeLimit(CopydeskError):
+    """A job ran past its time limit; it stops where it is (what it kept so far stays kept)."""
+
+
 class Busy(Exception):
     """Too many jobs are waiting: the request is refused (503) instead of queueing work without end."""
 
@@ -39,10 +43,14 @@ class Job:
     started: float = field(default_factory=time.time)
     finished: float | None = None
 
+    deadline: float | None = None  # time.time() past which the job stops at its next progress report
+
     def progress(self, done: int, total: int, message: str = "") -> None:
         self.done, self.total = done, total
         if message:
             self.message = message
+        if self.deadline is not None and time.time() > self.deadline:
+            raise TimeLimit(f"stopped after {self.done} of {self.total}: over the job time limit")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,8 +67,9 @@ class Job:
 
 
 class JobRunner:
-    def __init__(self, on_finish: Callable[[Job], None] | None = None) -> None:
+    def __init__(self, on_finish: Callable[[Job], None] | None = None, time_limit_s: float | None = None) -> None:
         self._on_finish = on_finish
+        self._time_limit_s = time_limit_s
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copydesk-job")
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
@@ -80,6 +89,8 @@ class JobRunner:
 
     def _run(self, job: Job, work: Callable[[Job], str | None]) -> None:
         job.status = "running"
+        if self._time_limit_s is not None:
+            job.deadline = time.time() + self._time_limit_s
         try:
             job.result_url = work(job)
             job.status = "done"
