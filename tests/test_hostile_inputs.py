@@ -195,3 +195,18 @@ def test_an_article_past_the_sentence_ceiling_is_refused_at_once(tmp_path):
     added = runner.invoke(app, ["add", str(long), str(short), "--db", str(tmp_path / "x.db")])
     assert added.exit_code == 1 and "story sentences, over the" in added.stderr
     assert len(articles_in(tmp_path / "x.db")) == 1
+
+
+def test_compare_html_and_json_with_a_file_name_that_is_not_utf8(tmp_path):
+    good = tmp_path / "a.txt"
+    good.write_text(GOOD)
+    odd = os.path.join(os.fsencode(tmp_path), b"b\xff.txt")
+    with open(odd, "w") as fh:
+        fh.write(GOOD + " More was said.")
+    html = tmp_path / "out.html"
+    result = runner.invoke(app, ["compare", str(good), os.fsdecode(odd), "--json", "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout.encode("utf-8"))  # valid UTF-8 throughout
+    assert "b\\xff.txt" in json.dumps(data)
+    assert html.read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
