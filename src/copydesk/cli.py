@@ -398,11 +398,13 @@ def evaluate(
     if not data.is_dir():
         _fail(f"{data}: no such folder; point --data at the evaluation datasets (../shared/data)")
     try:
-        results, failures = evaluate_and_write(data, root, only, ci=ci, check_floors=check_floors)
+        results, failures, not_held = evaluate_and_write(data, root, only, ci=ci, check_floors=check_floors)
     except CopydeskError as exc:
         _fail(str(exc), exc.exit_code)
     written = root / "eval" / ("results-ci.json" if ci else "results.json")
     Console().print(f"wrote {written}" + ("" if ci else f" and {root / 'docs' / 'EVALUATION.md'}"), highlight=False)
+    if check_floors and not_held:
+        _say("floors not held by this run:", ", ".join(not_held), "yellow")
     for failure in failures:
         _say("below floor:", failure)
     if failures:

@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 
 from copydesk.evaluate.alignment import PairSignals, calibrate, prf
@@ -156,3 +158,17 @@ def test_a_ceiling_fails_when_a_false_alarm_rate_is_above_it():
     results = {"retold": {"default": {"faithful_distorted_share": 0.08, "drifts_caught": 0.9}}}
     floors = {"retold.default.faithful_distorted_share": {"max": 0.05}, "retold.default.drifts_caught": {"max": 0.95}}
     assert below_floors(results, floors) == ["retold.default.faithful_distorted_share: 0.0800 is above the ceiling 0.05"]
+
+
+def test_a_missing_floors_file_fails_and_floors_not_held_are_listed(tmp_path, monkeypatch):
+    from copydesk.evaluate import harness
+
+    monkeypatch.setattr(harness, "run", lambda data_dir, only, ci: {"claims": {"bump": {"balanced_accuracy": 0.6}}})
+    _, failures, _ = harness.evaluate_and_write(tmp_path, tmp_path, ci=True, check_floors=True)
+    assert failures == [f"{tmp_path / 'eval' / 'floors.json'}: missing, so no floor was checked"]
+    (tmp_path / "eval" / "floors.json").write_text(json.dumps({
+        "claims.bump.balanced_accuracy": 0.55, "claims.frank_xsum.balanced_accuracy": 0.5,
+        "tracing.default.all.source_recall_at_5": 90.0, "claims.summedits_news.balanced_accuracy": 0.5}))
+    _, failures, not_held = harness.evaluate_and_write(tmp_path, tmp_path, ci=True, check_floors=True)
+    assert failures == ["claims.summedits_news.balanced_accuracy: not measured (floor 0.5)"]
+    assert not_held == ["claims.frank_xsum.balanced_accuracy", "tracing.default.all.source_recall_at_5"]

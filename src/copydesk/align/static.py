@@ -8,8 +8,7 @@ attention at run time, so it embeds tens of thousands of sentences a second:
 good for finding candidates, not for final decisions.
 
 The table is built from the installed MiniLM files by `build_static_table`
-(about 30 s on 2 cores; `python -m copydesk.align.static` or
-`scripts/build_static_model.py`) and cached under $COPYDESK_CACHE
+(about 30 s on 2 cores; `python -m copydesk.align.static`) and cached under $COPYDESK_CACHE
 (default ~/.cache/copydesk); the same inputs give the same table.
 """
 

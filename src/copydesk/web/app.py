@@ -336,10 +336,6 @@ def create_app(
         if not cookie or not token or not secrets.compare_digest(cookie, token):
             raise HTTPException(403, "form expired or not sent from this site (CSRF check failed); reload the page")
 
-    def refuse_if_read_only(what: str) -> None:
-        if state.read_only:
-            raise HTTPException(403, f"the library is open read-only: cannot {what}")
-
     # Static files: a fixed set, served from the package (no request path reaches the file system).
 
     @app.get("/static/{name}", include_in_schema=False)
