@@ -91,10 +91,13 @@ class Library:
         settings: Settings | None = None,
         *,
         read_only: bool = False,
+        relation_cache: dict | None = None,
         **kwargs,
     ) -> Library:
-        """A library in a SQLite file (created if missing unless `read_only`); None for one in memory."""
-        return cls(open_store(str(path) if path is not None else None, read_only=read_only), settings, **kwargs)
+        """A library in a SQLite file (created if missing unless `read_only`); None for one in memory.
+        `relation_cache`: read-only, where relations computed are kept (give several connections one)."""
+        store = open_store(str(path) if path is not None else None, read_only=read_only, relation_cache=relation_cache)
+        return cls(store, settings, **kwargs)
 
     def close(self) -> None:
         self.store.close()

@@ -340,6 +340,29 @@ def test_read_only_stores_nothing(library_db, settings, story_documents):
     assert hashlib.sha256(library_db.read_bytes()).hexdigest() == digest
 
 
+def test_read_only_sources_come_from_a_job_whose_relations_the_requests_see(library_db, settings, story_documents):
+    """Read-only relations live in memory: the job's connection and the request's must share them."""
+    from fastapi.testclient import TestClient
+
+    from copydesk.ingest import document_from_text
+    from copydesk.library import Library
+    from copydesk.web.app import create_app
+
+    wire = story_documents["source_meridian_wire"]
+    with Library.open(library_db, settings, embedder=HashingEmbedder()) as library:
+        library.add([document_from_text(wire.text + "\nShare this article", id="late-copy", settings=settings)])
+    digest = hashlib.sha256(library_db.read_bytes()).hexdigest()
+    app = create_app(library_db, settings=settings, read_only=True, embedder=HashingEmbedder())
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        first = client.get("/api/articles/late-copy/sources")
+        assert first.status_code == 202
+        assert wait_for(client, first.json())["status"] == "done"
+        sources = client.get("/api/articles/late-copy/sources")
+        assert sources.status_code == 200 and wire.id in [s["id"] for s in sources.json()["sources"]]
+    app.state.copydesk.jobs.shutdown()
+    assert hashlib.sha256(library_db.read_bytes()).hexdigest() == digest
+
+
 # Escaping ---------------------------------------------------------------------------------------------
 
 

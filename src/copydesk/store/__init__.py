@@ -77,12 +77,13 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(path: str | None, read_only: bool = False) -> Store:
-    """`None` or ":memory:" for a MemoryStore, else a SQLite file."""
+def open_store(path: str | None, read_only: bool = False, relation_cache: dict | None = None) -> Store:
+    """`None` or ":memory:" for a MemoryStore, else a SQLite file (`relation_cache`: where a
+    read-only one keeps the relations it computes, shared by the connections given the same dict)."""
     if path in (None, ":memory:"):
         from copydesk.store.memory import MemoryStore
 
         return MemoryStore()
     from copydesk.store.sqlite import SQLiteStore
 
-    return SQLiteStore(path, read_only=read_only)
+    return SQLiteStore(path, read_only=read_only, relation_cache=relation_cache)

@@ -99,10 +99,13 @@ class SQLiteStore:
     """`read_only=True` opens the file without write access: nothing is written, and
     relations computed meanwhile are kept in memory only."""
 
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path, read_only: bool = False, relation_cache: dict[tuple[str, str, str], dict] | None = None
+    ) -> None:
         self.path = str(path)
         self.read_only = read_only
-        self._relations: dict[tuple[str, str, str], dict] = {}  # read-only mode's relation cache
+        # Read-only mode's relation cache; connections of one process may share it (the web app's threads).
+        self._relations: dict[tuple[str, str, str], dict] = {} if relation_cache is None else relation_cache
         if Path(self.path).is_dir():
             raise StoreError(f"{self.path}: is a directory, expected a library file (--db)")
         if read_only and not Path(self.path).is_file():

@@ -88,6 +88,7 @@ class WebState:
         self._lock = threading.Lock()
         self._model_lock = threading.Lock()
         self.pairs: OrderedDict[tuple[str, str], Pair] = OrderedDict()
+        self.relations: dict = {}  # read-only mode's relations, shared by every thread's connection
         self.searches: OrderedDict[tuple, tuple[float, dict]] = OrderedDict()
         self.generation = 0  # bumped when a job changes what pages show
         self.jobs = JobRunner(on_finish=self._job_finished, time_limit_s=settings.job_time_limit_s)
@@ -107,7 +108,8 @@ class WebState:
         """This thread's own connection to the library."""
         if getattr(self._local, "library", None) is None:
             self._local.library = Library.open(
-                self.db, self.settings, read_only=self.read_only, embedder=_LazyEmbedder(self)
+                self.db, self.settings, read_only=self.read_only, embedder=_LazyEmbedder(self),
+                relation_cache=self.relations,  # read-only: what a job computes, the request threads see
             )
         return self._local.library
 
@@ -430,13 +432,16 @@ def create_app(
 
     started: dict[tuple, str] = {}  # work a GET asked for -> its job, so asking again joins it
 
+    starting = threading.Lock()
+
     def once(key: tuple, start: Callable[[], Job]) -> Job:
-        running = state.jobs.get(started.get(key, ""))
-        if running is not None and running.status in ("queued", "running"):
-            return running
-        job = start()
-        started[key] = job.id
-        return job
+        with starting:  # two requests at once join one job
+            running = state.jobs.get(started.get(key, ""))
+            if running is not None and running.status in ("queued", "running"):
+                return running
+            job = start()
+            started[key] = job.id
+            return job
 
     def related_api(article_id: str, kind: str):
         """Known relations only: an article with candidates not yet compared answers 202 with the
