@@ -90,7 +90,7 @@ def test_encodings_seen_in_real_files(data, expected):
         (lambda p: p.write_text("  \n\t \n"), "empty file"),
         (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20), "binary file"),
         (lambda p: p.write_bytes(b"ok " + bytes(range(128, 256)) * 3), "undecodable"),
-        (lambda p: p.write_text("x " * 600), "over the 1,000-byte limit"),
+        (lambda p: p.write_text("x " * 600), "file is 1,200 bytes, over the 1,000-byte limit"),
     ],
 )
 def test_bad_files_raise_one_line_errors_naming_the_file(tmp_path, make, problem):

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.errors import InputError
-from copydesk.ingest.decode import decode_bytes
+from copydesk.ingest.decode import decode_bytes, too_big
 from copydesk.ingest.html import extract_html, looks_like_html
 from copydesk.ingest.language import english_share
 from copydesk.ingest.normalize import normalize
@@ -140,6 +140,8 @@ def _read_path(path: Path, settings: Settings) -> str:
     try:
         with path.open("rb") as fh:
             data = fh.read(settings.max_bytes + 1)  # no more than the limit is ever held
+            if len(data) > settings.max_bytes:
+                raise too_big(where, os.fstat(fh.fileno()).st_size, settings.max_bytes)
     except OSError as exc:
         raise InputError(where, f"cannot read file ({exc.strerror})") from exc
     if not data.strip():

@@ -71,12 +71,16 @@ def _western(data: bytes) -> str | None:
     return text if foreign and all(c in _WESTERN for c in foreign) else None
 
 
+def too_big(where: str, size: int, max_bytes: int) -> InputError:
+    return InputError(where, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)")
+
+
 def decode_bytes(data: bytes, where: str, max_bytes: int, declared: str | None = None) -> str:
     """Decode `data` or raise InputError naming `where` and the problem. `declared`: the charset
     the data came labelled with (an HTTP header), tried after UTF-8: pages labelled Latin-1 are
     often UTF-8, and bytes that decode as UTF-8 are almost never anything else."""
     if len(data) > max_bytes:
-        raise InputError(where, f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)")
+        raise too_big(where, len(data), max_bytes)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
