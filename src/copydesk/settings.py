@@ -30,6 +30,9 @@ ENTITY_TAGGERS = (SPACY_NER, CAPITALISED)
 LOGISTIC = "logistic-features-v1"
 RULES_ONLY = "rules-only"
 VERIFIERS = (LOGISTIC, RULES_ONLY)
+# MiniLM fine-tuned as a cross-encoder (check/verifier.py, scripts/train_cross_encoder.py) joins
+# VERIFIERS once trained weights that beat the rules ship; a CPU session could not train it.
+CROSS_ENCODER = "cross-encoder-minilm-v1"
 # `--fast`: static embeddings and names found by capitalisation, so no model is loaded at all.
 FAST = {"embedder": STATIC, "entity_tagger": CAPITALISED}
 
@@ -91,7 +94,9 @@ class Settings:
     job_time_limit_s: float = 3_600.0
     # Below this share of common English words we warn that results may be poor.
     english_min_share: float = 0.12
-    embed_batch_size: int = 8  # small batches stay in cache: fastest with numpy on 2 cores
+    embed_batch_size: int = 8  # sentences per onnxruntime call (sorted by length, padded per batch)
+    # onnxruntime threads per model (MiniLM, the cross-encoder); 0 = one per physical core.
+    model_threads: int = 0
 
     # Library index (copydesk add): cheap signals computed for every article.
     shingle_words: int = 5  # word n-grams hashed into MinHash

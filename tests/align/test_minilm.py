@@ -1,4 +1,4 @@
-"""Integration: the numpy MiniLM must give sentence-transformers' vectors."""
+"""Integration: MiniLM on onnxruntime must give sentence-transformers' vectors."""
 
 import numpy as np
 import pytest
@@ -14,7 +14,7 @@ SENTENCES = [
 ]
 
 
-def test_numpy_encoder_matches_sentence_transformers():
+def test_onnx_encoder_matches_sentence_transformers():
     from sentence_transformers import SentenceTransformer
 
     from copydesk.align.minilm import MiniLMEncoder, minilm_model_dir

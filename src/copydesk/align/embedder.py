@@ -28,15 +28,16 @@ class MiniLMEmbedder:
     name = MINILM
     dim = 384
 
-    def __init__(self, batch_size: int = 8) -> None:
+    def __init__(self, batch_size: int = 8, threads: int = 0) -> None:
         self.batch_size = batch_size
+        self.threads = threads
         self._encoder = None
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if self._encoder is None:
             from copydesk.align.minilm import MiniLMEncoder
 
-            self._encoder = MiniLMEncoder()
+            self._encoder = MiniLMEncoder(threads=self.threads)
         return self._encoder.encode(texts, batch_size=self.batch_size)
 
 
@@ -106,4 +107,4 @@ def make_embedder(settings: Settings) -> Embedder:
         from copydesk.align.static import StaticEmbedder
 
         return CachedEmbedder(StaticEmbedder())
-    return CachedEmbedder(MiniLMEmbedder(batch_size=settings.embed_batch_size))
+    return CachedEmbedder(MiniLMEmbedder(batch_size=settings.embed_batch_size, threads=settings.model_threads))

@@ -55,12 +55,12 @@ def build_static_table(model_dir: Path | None = None, batch_size: int = 512) -> 
     from copydesk.align.minilm import MiniLMEncoder, minilm_model_dir
 
     encoder = MiniLMEncoder(model_dir or minilm_model_dir())
-    vocab_size = encoder.word.shape[0]
+    vocab_size = encoder.tokenizer.get_vocab_size()
     cls_id, sep_id = encoder.tokenizer.token_to_id("[CLS]"), encoder.tokenizer.token_to_id("[SEP]")
     table = np.zeros((vocab_size, encoder.dim), dtype=np.float32)
     for start in range(0, vocab_size, batch_size):
         ids = [[cls_id, t, sep_id] for t in range(start, min(start + batch_size, vocab_size))]
-        table[start : start + len(ids)] = encoder._forward(ids)
+        table[start : start + len(ids)] = encoder.vectors(ids)
     return table * sif_weights(vocab_size)[:, None]
 
 
