@@ -47,20 +47,28 @@ def verdicts(
     tagger = tagger or CapitalisedTagger()
     verifier = verifier or RulesOnlyVerifier()
     backed = {i: a for a in alignments for i in a.derived}
-    aligned_source = sorted({j for a in alignments for j in a.source})
-    texts = [s.clean for s in derived.sentences] + [source.sentences[j].clean for j in aligned_source]
+    # A sentence copied word for word from the one source sentence it aligns with changes nothing: it is
+    # supported, with no names to tag and no rules to run (wire copies are mostly such sentences).
+    copied = {i for i, a in backed.items()
+              if len(a.source) == len(a.derived) == 1 and derived.sentences[i].clean == source.sentences[a.source[0]].clean}
+    checked = [s for s in derived.sentences if s.index not in copied]
+    aligned_source = sorted({j for a in alignments if a.derived[0] not in copied for j in a.source})
+    texts = [s.clean for s in checked] + [source.sentences[j].clean for j in aligned_source]
     tagged = dict(zip(texts, tagger.tag(texts)))
     src_doc, der_doc = source.document, derived.document
     view = SourceView(
         {s.index: sentence_atoms(s, src_doc, tagged.get(s.clean)) for s in source.sentences},
         "\n".join(s.clean for s in source.sentences).lower(),
     )
-    derived_atoms = {s.index: sentence_atoms(s, der_doc, tagged[s.clean]) for s in derived.sentences}
+    derived_atoms = {s.index: sentence_atoms(s, der_doc, tagged[s.clean]) for s in checked}
     source_stems = {w for s in source.sentences for w in content_stems(s.clean)}
     out: list[Verdict | None] = []
     claims: list[tuple[int, Claim, list[Finding], Alignment]] = []
     for sentence in derived.sentences:
         alignment = backed.get(sentence.index)
+        if sentence.index in copied:
+            out.append(Verdict(sentence.index, "supported", (), alignment.score))
+            continue
         d_atoms = derived_atoms[sentence.index]
         aligned_atoms = [a for j in alignment.source for a in view.atoms[j]] if alignment else []
         # An aligned sentence whose figure the source has nowhere is an added claim, not a retelling.

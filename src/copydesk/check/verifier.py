@@ -4,6 +4,11 @@ A `Claim` is one aligned derived sentence with its source window (the aligned so
 their neighbours, as SummaC and MiniCheck chunk) and the features the claim check measured on it.
 A Verifier returns, per claim, the probability that the window does *not* support it.
 
+- `CrossEncoderVerifier`: all-MiniLM-L6-v2 fine-tuned as a cross-encoder on (window, sentence) pairs
+  by `scripts/train_cross_encoder.py` (seeded; dev splits and synthetic corruptions of their
+  articles), run from an int8 ONNX file by onnxruntime. A rule firing also makes the claim
+  unsupported: the verifier adds what the rules miss. Not selectable yet: no trained weights ship
+  (settings.CROSS_ENCODER says why).
 - `LogisticVerifier`: a logistic model over alignment and fact features, fitted by
   `scripts/train_verifier.py` (seeded, dev splits only) and shipped as `verifier.json` beside this
   file with its threshold and the figures it reached.
@@ -20,11 +25,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Protocol
 
 from copydesk.align.anchors import STOPWORDS
 from copydesk.models import Alignment, Finding, Sentence
-from copydesk.settings import RULES_ONLY, VERIFIERS
+from copydesk.errors import ModelError
+from copydesk.inference import onnx_session
+from copydesk.settings import CROSS_ENCODER, RULES_ONLY, VERIFIERS
 
 # Which finding kinds each rule feature counts.
 RULE_GROUPS = {
@@ -111,6 +119,10 @@ class Verifier(Protocol):
     def unsupported(self, claims: Sequence[Claim]) -> list[float]: ...
 
 
+def rule_fired(claim: Claim) -> bool:
+    return any(claim.features[FEATURES.index(name)] for name in RULE_GROUPS)
+
+
 class RulesOnlyVerifier:
     """1.0 when a rule fired on the claim, else 0.0."""
 
@@ -118,8 +130,62 @@ class RulesOnlyVerifier:
     threshold = 0.5
 
     def unsupported(self, claims: Sequence[Claim]) -> list[float]:
-        rules = [FEATURES.index(name) for name in RULE_GROUPS]
-        return [float(any(c.features[i] for i in rules)) for c in claims]
+        return [float(rule_fired(c)) for c in claims]
+
+
+class CrossEncoderVerifier:
+    """P(window does not support sentence) from the fine-tuned cross-encoder; 1.0 where a rule fired.
+
+    Pairs are sorted by length and padded per batch, so short windows do not pay for long ones."""
+
+    name = CROSS_ENCODER
+    batch_size = 16
+
+    def __init__(self, model: dict[str, Any], onnx_path: Path, threads: int = 0) -> None:
+        from tokenizers import Tokenizer
+
+        from copydesk.align.minilm import minilm_model_dir
+
+        if not onnx_path.is_file():
+            raise ModelError(f"{onnx_path}: the cross-encoder verifier is missing; run scripts/train_cross_encoder.py")
+        self.threshold = float(model["threshold"])
+        self.max_tokens = int(model["max_tokens"])  # the length it was trained on
+        self.tokenizer = Tokenizer.from_file(str(minilm_model_dir() / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=self.max_tokens, strategy="longest_first")
+        self.tokenizer.no_padding()
+        self.session = onnx_session(onnx_path, threads)
+
+    def scores(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        """P(not supported) for each (window text, sentence) pair."""
+        import numpy as np
+
+        encoded = self.tokenizer.encode_batch(list(pairs))
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
+        out = [0.0] * len(encoded)
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start: start + self.batch_size]
+            width = max(len(encoded[i].ids) for i in chunk)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            types = np.zeros_like(ids)
+            mask = np.zeros_like(ids)
+            for row, i in enumerate(chunk):
+                e = encoded[i]
+                ids[row, : len(e.ids)] = e.ids
+                types[row, : len(e.ids)] = e.type_ids
+                mask[row, : len(e.ids)] = 1
+            logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+            for row, i in enumerate(chunk):
+                out[i] = float(1.0 / (1.0 + np.exp(-logits[row, 0])))
+        return out
+
+    def unsupported(self, claims: Sequence[Claim]) -> list[float]:
+        scores = self.scores([(window_text(c.window), c.derived.clean) for c in claims])
+        return [1.0 if rule_fired(c) else score for c, score in zip(claims, scores)]
+
+
+def window_text(window: Sequence[Sentence]) -> str:
+    """The window as the cross-encoder reads it: its sentences in source order."""
+    return " ".join(s.clean for s in sorted(window, key=lambda s: s.index))
 
 
 class LogisticVerifier:
