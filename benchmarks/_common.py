@@ -34,3 +34,46 @@ def write_section(name: str, body: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text)
+
+
+RESULTS = ROOT / "benchmarks" / "results.json"
+README = ROOT / "README.md"
+SUMMARY = re.compile(r"(<!-- speed-summary -->\n)(.*?)(<!-- /speed-summary -->)", re.S)
+
+
+def record(name: str, figures: dict) -> None:
+    """Keep one benchmark's figures in benchmarks/results.json and re-render the README's speed summary."""
+    import json
+
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[name] = {**figures, "machine": machine()}
+    RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    README.write_text(with_speed_summary(README.read_text(), results))
+
+
+def speed_summary(results: dict) -> str:
+    """The README's speed table, from benchmarks/results.json."""
+    rows = ["| measure (2 cores) | figure | goal |", "|---|---|---|"]
+    compare = results.get("compare")
+    if compare:
+        rows += [
+            f"| `compare` cold start, two ~900-word articles | {compare['default_cold_start_s']:.2f} s"
+            f" (`--fast` {compare['fast_cold_start_s']:.2f} s) | under 3 s |",
+            f"| `compare` warm batch, default, reworded retellings | {compare['default_pairs_per_s']:.2f} article pairs/s"
+            f" (copies {compare['default_copies_pairs_per_s']:.2f}) | 5 |",
+            f"| `compare` warm batch, `--fast`, reworded retellings | {compare['fast_pairs_per_s']:.2f} article pairs/s"
+            f" (copies {compare['fast_copies_pairs_per_s']:.2f}) | 20 |",
+            f"| one thread: whole default compare / sentence-transformers merely embedding |"
+            f" {compare['single_thread_ratio']:.2f}× | 1.5× |",
+            f"| default warm batch with a busy core: two model threads / one |"
+            f" {compare['loaded_two_threads_pairs_per_s'] / compare['loaded_one_thread_pairs_per_s']:.2f}× | at least 1× |",
+        ]
+    claims = results.get("claims")
+    if claims:
+        rows += [f"| claim check, {name} | {rate:.0f} aligned sentence pairs/s | 50 |"
+                 for name, rate in sorted(claims["pairs_per_s"].items())]
+    return "\n".join(rows) + "\n"
+
+
+def with_speed_summary(readme: str, results: dict) -> str:
+    return SUMMARY.sub(lambda m: m.group(1) + speed_summary(results) + m.group(3), readme)

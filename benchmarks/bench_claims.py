@@ -2,9 +2,10 @@
 
 Aligns each BUMP reference summary with its article once (not timed), then
 times `copydesk.check.verdicts` (atoms of every source sentence, spaCy NER on
-the derived and aligned source sentences, then the findings of every aligned
-derived sentence), once per entity tagger. spaCy is loaded before the clock
-starts; its sentence cache starts empty. Goal: at least 50 pairs/s.
+the derived and aligned source sentences, the findings of every aligned
+derived sentence, then the verifier), once per entity tagger and verifier.
+spaCy and the verifier are loaded before the clock starts; spaCy's sentence
+cache starts empty. Goal: at least 50 pairs/s.
 
     python benchmarks/bench_claims.py [--articles 60]
 """
@@ -23,10 +24,11 @@ from copydesk.check.entities import SpacyTagger, make_tagger
 from copydesk.evaluate.datasets import bump_references
 from copydesk.ingest import document_from_text
 from copydesk.segment import segment
-from copydesk.settings import CAPITALISED, SPACY_NER, Settings
+from copydesk.check.verifier import make_verifier
+from copydesk.settings import CAPITALISED, RULES_ONLY, SPACY_NER, Settings
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import SHARED_DATA, machine, write_section  # noqa: E402
+from _common import SHARED_DATA, machine, record, write_section  # noqa: E402
 
 
 def main() -> None:
@@ -45,22 +47,28 @@ def main() -> None:
     spacy = SpacyTagger()
     spacy.tag(["Warm-up in Leeds."])  # load the model outside the clock
     spacy._cache.clear()
-    rows = []
-    for label, tagger in ((f"{SPACY_NER} (default)", spacy), (f"{CAPITALISED} (`--fast`)", make_tagger(CAPITALISED))):
+    rows, rates = [], {}
+    runs = ((SPACY_NER, spacy, RULES_ONLY), (CAPITALISED, make_tagger(CAPITALISED), RULES_ONLY))
+    for tagger_name, tagger, verifier_name in runs:
+        verifier = make_verifier(verifier_name, embedder.name)
+        spacy._cache.clear()
         started = time.perf_counter()
         for source, derived, alignments in jobs:
-            verdicts(source, derived, alignments, tagger)
+            verdicts(source, derived, alignments, tagger, verifier)
         elapsed = time.perf_counter() - started
-        rows.append(f"| {label} | {pairs / elapsed:.0f} pairs/s ({elapsed:.2f} s) | at least 50 |")
+        rates[f"{tagger_name} + {verifier.name}"] = pairs / elapsed
+        default = " (default)" if (tagger_name, verifier.name) == (settings.entity_tagger, settings.verifier) else ""
+        rows.append(f"| {tagger_name} | {verifier.name}{default} | {pairs / elapsed:.0f} pairs/s ({elapsed:.2f} s) | at least 50 |")
     report = (
         "## claim check (`benchmarks/bench_claims.py`)\n\n"
         f"Machine: {machine()}. {args.articles} BUMP articles ({sentences:,} source sentences) with their reference"
         f" summaries, aligned beforehand; timed: `copydesk.check.verdicts` on {pairs} aligned derived sentences"
         " (atoms of every source sentence included; names tagged in the derived and aligned source sentences).\n\n"
-        "| entity tagger | aligned sentence pairs checked per second | goal |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+        "| entity tagger | verifier | aligned sentence pairs checked per second | goal |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
     )
     print(report)
     write_section("claims", report)
+    record("claims", {"pairs_per_s": rates})
 
 
 if __name__ == "__main__":

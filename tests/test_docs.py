@@ -128,3 +128,30 @@ def test_readme_limits_match_the_settings():
     s = Settings()
     assert f"`max_bytes` ({s.max_bytes:,} bytes" in section
     assert f"`max_sentences`\n  ({s.max_sentences:,})" in section
+
+
+def _bench_common():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_common", ROOT / "benchmarks" / "_common.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_speed_summary_is_rendered_from_the_benchmark_results():
+    common = _bench_common()
+    results = json.loads(common.RESULTS.read_text())
+    readme = common.README.read_text()
+    assert {"compare", "claims"} <= set(results)
+    assert common.with_speed_summary(readme, results) == readme, "README speed figures differ from benchmarks/results.json"
+
+
+def test_a_stale_speed_figure_fails_the_check():
+    common = _bench_common()
+    results = json.loads(common.RESULTS.read_text())
+    readme = common.README.read_text()
+    rendered = f"{results['compare']['default_pairs_per_s']:.2f} article pairs/s"
+    assert rendered in readme
+    stale = readme.replace(rendered, f"{results['compare']['default_pairs_per_s'] + 1:.2f} article pairs/s")
+    assert common.with_speed_summary(stale, results) != stale
