@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from copydesk.align.embedder import HashingEmbedder
 from copydesk.cli import app
+from copydesk.errors import InputError
 from copydesk.library import Library
 from copydesk.parquet import export_articles, iter_parquet_records, record_from_row
 
@@ -99,3 +100,26 @@ def test_an_unreachable_spark_master_is_one_line(library, tmp_path, fake_models)
                                  str(tmp_path / "out"), "--master", f"spark://127.0.0.1:{port}"])
     assert result.exit_code == 2 and "no Spark master answers there" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _without(monkeypatch, module):
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == module else find_spec(name, *a))
+
+
+def test_without_the_parquet_extra_export_and_add_say_what_to_install(tmp_path, monkeypatch):
+    _without(monkeypatch, "pyarrow")
+    result = runner.invoke(app, ["export", "--parquet", str(tmp_path / "out"), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert "pip install 'copydesk[parquet]'" in result.output and "Traceback" not in result.output
+    with pytest.raises(InputError, match=r"a\.parquet: reading Parquet needs pyarrow"):
+        next(iter_parquet_records(tmp_path / "a.parquet"))
+
+
+def test_without_the_web_extra_serve_says_what_to_install(tmp_path, monkeypatch):
+    _without(monkeypatch, "fastapi")
+    result = runner.invoke(app, ["serve", "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert result.output.strip().endswith("copydesk serve needs fastapi: pip install 'copydesk[web]'")

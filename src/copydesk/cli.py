@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from copydesk.errors import CopydeskError
+from copydesk.errors import CopydeskError, require_extra
 from copydesk.report.safe_text import for_terminal
 
 app = typer.Typer(
@@ -328,6 +328,7 @@ def export(
     from copydesk.parquet import export_articles
 
     try:
+        require_extra("pyarrow", "parquet", "copydesk export --parquet")
         with _library(db) as library:
             count = export_articles(library, parquet)
     except CopydeskError as exc:
@@ -362,6 +363,11 @@ def serve(
     fast: FastOption = False,
 ) -> None:
     """The web app: library, articles, pairs side by side, stories, outlets, compare."""
+    try:
+        for module in ("fastapi", "uvicorn", "jinja2", "multipart"):
+            require_extra(module, "web", "copydesk serve")
+    except CopydeskError as exc:
+        _fail(str(exc), exc.exit_code)
     from copydesk.web.app import serve as run_server
 
     if not db.exists():

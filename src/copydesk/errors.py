@@ -24,3 +24,15 @@ class ModelError(CopydeskError):
 
 class StoreError(CopydeskError):
     """The library file cannot be opened, is not a copydesk library, or is too new."""
+
+
+class MissingExtra(CopydeskError):
+    """A command needs an optional part of copydesk that is not installed."""
+
+
+def require_extra(module: str, extra: str, command: str) -> None:
+    """Fail in one line when `command` needs `module`, which comes with pip install 'copydesk[extra]'."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise MissingExtra(f"{command} needs {module}: pip install 'copydesk[{extra}]'")

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from copydesk.errors import InputError
+from copydesk.errors import InputError, MissingExtra, require_extra
 from copydesk.models import ArticleSignals, LibraryArticle
 
 SCHEMA_NAME = "copydesk.articles/1"
@@ -117,6 +117,10 @@ def check_parquet_folder(folder: str | Path) -> None:
 
 def iter_parquet_records(path: str | Path) -> Iterator[dict]:
     """Rows of a Parquet file as dicts, one row group at a time."""
+    try:
+        require_extra("pyarrow", "parquet", "reading Parquet")
+    except MissingExtra as exc:
+        raise InputError(str(path), str(exc)) from exc
     import pyarrow.parquet as pq
 
     try:
