@@ -256,6 +256,9 @@ def test_compare_form_needs_the_csrf_token(client):
     assert refused.status_code == 403 and "CSRF" in refused.text
     forged = client.post("/compare", data={**texts, "csrf": "guess"}, follow_redirects=False)
     assert forged.status_code == 403
+    csrf_of(client)  # with a cookie set, a forged token that is not ASCII is refused too (it was a 500)
+    for token in ("\x81", "ü" * 32):
+        assert client.post("/compare", data={**texts, "csrf": token}, follow_redirects=False).status_code == 403
     accepted = client.post("/compare", data={**texts, "csrf": csrf_of(client)}, follow_redirects=False)
     assert accepted.status_code == 303 and accepted.headers["location"].startswith("/jobs/")
     job = wait_for(client, client.get("/api" + accepted.headers["location"]).json())

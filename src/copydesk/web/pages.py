@@ -44,7 +44,8 @@ def page(request: Request, template: str, context: dict[str, Any], status: int =
 
 def check_csrf(request: Request, token: str | None) -> None:
     cookie = request.cookies.get(CSRF_COOKIE)
-    if not cookie or not token or not secrets.compare_digest(cookie, token):
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forged token may hold any).
+    if not cookie or not token or not secrets.compare_digest(cookie.encode(), token.encode()):
         raise HTTPException(403, "form expired or not sent from this site (CSRF check failed); reload the page")
 
 
