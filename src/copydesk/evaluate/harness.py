@@ -707,7 +707,9 @@ def claims_markdown(c: dict[str, Any]) -> list[str]:
             v = k["per_kind"][kind]
             cells = [_pct(v[m]) if v[m] is not None else "–" for m in ("recall", "precision", "flagged_any")]
             lines.append(f"| `{kind}` | {v['n']} | " + " | ".join(cells) + " |")
-        lines += ["", f"Untouched sentences flagged (false alarms): {_pct(k['false_alarm_rate'])}% of {k['untouched']}."]
+        lines += ["", f"Untouched sentences flagged: {_pct(k['false_alarm_rate'])}% of {k['untouched']}. They are word-for-word"
+                  " copies, which the claim check supports without checking, so this says nothing about false alarms;"
+                  " those are measured on real faithful summaries (\"False alarms on real faithful summaries\", under the retold set)."]
     lines += ["", "### Confusion matrices (summary level; positive = unfaithful)", ""]
     lines += ["| dataset | flagged & unfaithful | flagged & faithful | missed | passed & faithful |", "|---|---|---|---|---|"]
     for key, name, _ in CLAIM_SETS:
