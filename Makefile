@@ -38,9 +38,9 @@ test: setup
 eval: setup
 	$(BIN)/copydesk eval --check-floors
 
-# CI's fixed subset (CI_* in src/copydesk/evaluate/harness.py): every alignment set, claims on
-# BUMP and SummEdits plus the corruption set, tracing with static embeddings on 150 summaries and
-# on the generated corpus (2,000 articles).
+# A quicker subset for development (CI_* in src/copydesk/evaluate/harness.py): every alignment set,
+# claims on BUMP and SummEdits plus the corruption set, tracing with static embeddings on 150
+# summaries and on the generated corpus (2,000 articles). CI runs the whole `make eval`.
 # Fails when a score is below eval/floors.json.
 eval-check: setup
 	$(BIN)/copydesk eval --check-floors --ci

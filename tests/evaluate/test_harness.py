@@ -164,11 +164,12 @@ def test_a_missing_floors_file_fails_and_floors_not_held_are_listed(tmp_path, mo
     from copydesk.evaluate import harness
 
     monkeypatch.setattr(harness, "run", lambda data_dir, only, ci: {"claims": {"bump": {"balanced_accuracy": 0.6}}})
-    _, failures, _ = harness.evaluate_and_write(tmp_path, tmp_path, ci=True, check_floors=True)
+    _, failures, _, _ = harness.evaluate_and_write(tmp_path, tmp_path, ci=True, check_floors=True)
     assert failures == [f"{tmp_path / 'eval' / 'floors.json'}: missing, so no floor was checked"]
     (tmp_path / "eval" / "floors.json").write_text(json.dumps({
         "claims.bump.balanced_accuracy": 0.55, "claims.frank_xsum.balanced_accuracy": 0.5,
         "tracing.default.all.source_recall_at_5": 90.0, "claims.summedits_news.balanced_accuracy": 0.5}))
-    _, failures, not_held = harness.evaluate_and_write(tmp_path, tmp_path, ci=True, check_floors=True)
+    _, failures, checked, not_held = harness.evaluate_and_write(tmp_path, tmp_path, ci=True, check_floors=True)
     assert failures == ["claims.summedits_news.balanced_accuracy: not measured (floor 0.5)"]
+    assert checked == ["claims.bump.balanced_accuracy", "claims.summedits_news.balanced_accuracy"]
     assert not_held == ["claims.frank_xsum.balanced_accuracy", "tracing.default.all.source_recall_at_5"]

@@ -48,7 +48,7 @@ def evaluate_alignment(data_dir: Path, embedder: Embedder, settings: Settings, c
     return figures
 
 
-# The fixed subset CI runs (the whole evaluation takes longer than CI's budget).
+# The quick subset `make eval-check` runs (--ci); CI itself runs the whole evaluation (make eval).
 CI_CLAIM_SETS = ("bump", "summedits_news")
 
 
@@ -93,7 +93,7 @@ def evaluate_taggers(data_dir: Path, embedder: Embedder, settings: Settings, ci:
     return figures
 
 
-# CI looks up this many summaries, confirming with the static embedder (about a minute).
+# The fast subset looks up this many summaries, confirming with the static embedder (about a minute).
 CI_TRACING_QUERIES = 150
 
 
@@ -185,7 +185,7 @@ EVALUATORS: dict[str, Callable[..., dict[str, Any]]] = {
     "retold": evaluate_retold,
     "provenance": evaluate_provenance,
 }
-# The tagger choice is documented, not guarded: CI leaves it out.
+# The tagger choice is documented, not guarded: the quick subset leaves it out.
 CI_EVALUATORS = ("alignment", "claims", "tracing", "generated", "retold", "provenance")
 
 
@@ -768,8 +768,9 @@ def write(results: dict[str, Any], root: Path) -> None:
 
 
 def floor_checked(key: str, results: dict[str, Any], ci: bool) -> bool:
-    """Whether this run holds the floor `key`: its evaluator ran, and in CI it is one CI measures
-    (CI leaves out the claim sets outside CI_CLAIM_SETS and the runs with the configured embedder)."""
+    """Whether this run holds the floor `key`: its evaluator ran, and in the quick subset (ci) it is one
+    that subset measures (it leaves out the claim sets outside CI_CLAIM_SETS and the runs with the
+    configured embedder)."""
     parts = key.split(".")
     if parts[0] not in results:
         return False
@@ -802,9 +803,9 @@ def below_floors(results: dict[str, Any], floors: dict[str, Any], ci: bool = Fal
 
 def evaluate_and_write(
     data_dir: Path, root: Path, only: list[str] | None = None, ci: bool = False, check_floors: bool = False
-) -> tuple[dict[str, Any], list[str], list[str]]:
-    """`make eval` / `copydesk eval`: run, write under `root`; the floors missed, and those this run
-    does not hold (see floor_checked).
+) -> tuple[dict[str, Any], list[str], list[str], list[str]]:
+    """`make eval` / `copydesk eval`: run, write under `root`; the floors missed, those this run
+    checked, and those it does not hold (see floor_checked).
 
     With ci=True the results go to eval/results-ci.json and the documented results are left alone."""
     results = run(data_dir, only, ci=ci)
@@ -814,12 +815,14 @@ def evaluate_and_write(
     else:
         write(results, root)
     failures: list[str] = []
+    checked: list[str] = []
     not_held: list[str] = []
     if check_floors:
         floors_path = root / "eval" / "floors.json"
         if not floors_path.exists():
-            return results, [f"{floors_path}: missing, so no floor was checked"], []
+            return results, [f"{floors_path}: missing, so no floor was checked"], [], []
         floors = json.loads(floors_path.read_text())
         failures = below_floors(results, floors, ci=ci)
-        not_held = [k for k in floors if not floor_checked(k, results, ci)]
-    return results, failures, not_held
+        checked = [k for k in floors if floor_checked(k, results, ci)]
+        not_held = [k for k in floors if k not in checked]
+    return results, failures, checked, not_held
