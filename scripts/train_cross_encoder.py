@@ -40,6 +40,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from copydesk.check.verifier import window_text
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
@@ -68,49 +70,27 @@ def held_back(article_id: str) -> bool:
     return int(hashlib.sha1(f"calibration:{article_id}".encode()).hexdigest(), 16) % 5 == 0
 
 
-def window_text(sentences) -> str:
-    return " ".join(s.clean for s in sorted(sentences, key=lambda s: s.index))
-
-
 # ---------------------------------------------------------------- pairs
 
 
 def real_claims(data: Path) -> list[dict]:
     """Every aligned sentence of the dev summaries, with its window and label (None when unknown)."""
-    from train_verifier import RecordingVerifier, dev_summaries
+    from train_verifier import dev_summaries, labelled_claims
 
     from copydesk.align.embedder import make_embedder
-    from copydesk.check.verifier import FEATURES, RULE_GROUPS
-    from copydesk.ingest import document_from_text
-    from copydesk.pipeline import compare
+    from copydesk.check.verifier import rule_fired
     from copydesk.settings import MINILM, RULES_ONLY, Settings
 
     settings = Settings.load(embedder=MINILM, verifier=RULES_ONLY)
-    embedder = make_embedder(settings)
     sets = dev_summaries(data)
     sets.pop("frank_bbc_valid")  # XSumFaith is evaluated on the same BBC articles
-    out, articles = [], {}
-    rules = [FEATURES.index(name) for name in RULE_GROUPS]
-    for name, items in sets.items():
-        for n, (item, wrong) in enumerate(items):
-            if item.article_id not in articles:
-                articles[item.article_id] = document_from_text(item.article, settings=settings)
-            recorder = RecordingVerifier()
-            result = compare(articles[item.article_id], item.summary, settings=settings, embedder=embedder,
-                             verifier=recorder)
-            single = len(result.derived.sentences) == 1
-            factual = any(v.verdict == "unsupported" and v.addition == "factual" for v in result.verdicts)
-            for claim in recorder.claims:
-                if wrong is None:
-                    label = 0
-                elif "*" in wrong:
-                    label = 1 if single else None
-                else:
-                    label = 1 if claim.derived.clean in wrong else None
-                out.append({"kind": "real", "set": name, "article": item.article_id, "summary": f"{name}:{n}",
-                            "summary_unfaithful": item.unfaithful, "summary_has_added_fact": factual,
-                            "rule_fired": any(claim.features[i] for i in rules),
-                            "window": window_text(claim.window), "claim": claim.derived.clean, "label": label})
+    out = []
+    for name, n, item, labelled, factual in labelled_claims(sets, settings, make_embedder(settings)):
+        for claim, label in labelled:
+            out.append({"kind": "real", "set": name, "article": item.article_id, "summary": f"{name}:{n}",
+                        "summary_unfaithful": item.unfaithful, "summary_has_added_fact": factual,
+                        "rule_fired": rule_fired(claim),
+                        "window": window_text(claim.window), "claim": claim.derived.clean, "label": label})
     return out
 
 

@@ -77,22 +77,19 @@ def dev_summaries(data: Path) -> dict[str, list[tuple[datasets.LabelledSummary, 
     return out
 
 
-def collect(sets, settings: Settings):
-    """Sentence rows (features, label or None) and per summary: (row indexes, has an unsupported factual
-    sentence, gold unfaithful)."""
-    embedder = make_embedder(settings)
-    rows: list[tuple[tuple[float, ...], int | None]] = []
-    summaries: dict[str, list[tuple[list[int], bool, bool]]] = {}
+def labelled_claims(sets, settings: Settings, embedder):
+    """Per dev summary: (set name, its index in the set, the item, [(claim, label)], whether it has an
+    unsupported factual sentence). Label 1 = the window does not support the claim, 0 = it does, None =
+    unknown (FRANK does not say which sentence of a longer unfaithful summary is wrong)."""
     articles: dict[str, object] = {}
     for name, items in sets.items():
-        summaries[name] = []
-        for item, wrong in items:
+        for n, (item, wrong) in enumerate(items):
             if item.article_id not in articles:
                 articles[item.article_id] = document_from_text(item.article, settings=settings)
             recorder = RecordingVerifier()
             result = compare(articles[item.article_id], item.summary, settings=settings, embedder=embedder, verifier=recorder)
             single = len(result.derived.sentences) == 1
-            indexes = []
+            labelled = []
             for claim in recorder.claims:
                 if wrong is None:
                     label = 0
@@ -100,10 +97,20 @@ def collect(sets, settings: Settings):
                     label = 1 if single else None
                 else:
                     label = 1 if claim.derived.clean in wrong else None
-                indexes.append(len(rows))
-                rows.append((claim.features, label))
+                labelled.append((claim, label))
             factual = any(v.verdict == "unsupported" and v.addition == "factual" for v in result.verdicts)
-            summaries[name].append((indexes, factual, item.unfaithful))
+            yield name, n, item, labelled, factual
+
+
+def collect(sets, settings: Settings):
+    """Sentence rows (features, label or None) and per summary: (row indexes, has an unsupported factual
+    sentence, gold unfaithful)."""
+    rows: list[tuple[tuple[float, ...], int | None]] = []
+    summaries: dict[str, list[tuple[list[int], bool, bool]]] = {name: [] for name in sets}
+    for name, _, item, labelled, factual in labelled_claims(sets, settings, make_embedder(settings)):
+        indexes = list(range(len(rows), len(rows) + len(labelled)))
+        rows += [(claim.features, label) for claim, label in labelled]
+        summaries[name].append((indexes, factual, item.unfaithful))
     return rows, summaries
 
 
