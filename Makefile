@@ -36,14 +36,14 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 eval: setup
-	$(BIN)/copydesk eval --check-floors
+	$(BIN)/python -m copydesk_eval --check-floors
 
-# A quicker subset for development (CI_* in src/copydesk/evaluate/harness.py): every alignment set,
+# A quicker subset for development (CI_* in src/copydesk_eval/harness.py): every alignment set,
 # claims on BUMP and SummEdits plus the corruption set, tracing with static embeddings on 150
 # summaries and on the generated corpus (2,000 articles). CI runs the whole `make eval`.
 # Fails when a score is below eval/floors.json.
 eval-check: setup
-	$(BIN)/copydesk eval --check-floors --ci
+	$(BIN)/python -m copydesk_eval --check-floors --ci
 
 calibrate: setup
 	$(BIN)/python scripts/calibrate_alignment.py

@@ -21,7 +21,7 @@ from copydesk.align.aligner import align
 from copydesk.align.embedder import make_embedder
 from copydesk.check import verdicts
 from copydesk.check.entities import SpacyTagger, make_tagger
-from copydesk.evaluate.datasets import bump_references
+from copydesk_eval.datasets import bump_references
 from copydesk.ingest import document_from_text
 from copydesk.segment import segment
 from copydesk.check.verifier import make_verifier

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from _common import SHARED_DATA, machine, write_section
 
-from copydesk.evaluate import generated
+from copydesk_eval import generated
 from copydesk.ingest import document_from_text
 from copydesk.library import Library
 from copydesk.settings import FAST, Settings

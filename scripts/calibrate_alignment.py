@@ -2,7 +2,7 @@
 
 Dev = MRPC's train split + the dev half of BUMP's articles (by id hash).
 Writes its values into src/copydesk/calibration.json, which Settings.load() reads. MRPC test
-and the test half of BUMP are never used here (see copydesk/evaluate/harness.py).
+and the test half of BUMP are never used here (see copydesk_eval/harness.py).
 
     python scripts/calibrate_alignment.py [--data ../shared/data]
 """
@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from copydesk.align.embedder import make_embedder
-from copydesk.evaluate.alignment import calibrate, is_dev_article, pair_signals, retelling_signals
-from copydesk.evaluate.datasets import bump_references, mrpc
+from copydesk_eval.alignment import calibrate, is_dev_article, pair_signals, retelling_signals
+from copydesk_eval.datasets import bump_references, mrpc
 from copydesk.settings import EMBEDDERS, Settings, update_calibration
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@
    cut-off is the 95th percentile among articles that are not its source, so
    at most 1 in 20 of them is taken for the same story on this ground.
 Dev half = article ids with is_dev_article true; the test half is what
-`copydesk eval` reports. Prints the figures and the values to put in settings.py for 1
+`python -m copydesk_eval` reports. Prints the figures and the values to put in settings.py for 1
 and 2; writes 3 into src/copydesk/calibration.json, which Settings.load() reads.
 """
 
@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from copydesk.align.embedder import make_embedder
-from copydesk.evaluate.alignment import is_dev_article
-from copydesk.evaluate.tracing import _doc, _stable_order, tracing_corpus
+from copydesk_eval.alignment import is_dev_article
+from copydesk_eval.tracing import _doc, _stable_order, tracing_corpus
 from copydesk.library import Library
 from copydesk.segment import segment
 from copydesk.settings import EMBEDDERS, STATIC, Settings, update_calibration

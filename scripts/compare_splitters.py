@@ -8,7 +8,7 @@ comparison is of the base split alone. Measured on:
   finds in FRANK's unglued text, recovered from the glued text.
 
 Needs `pip install pysbd syntok nupunkt` (not dependencies of copydesk). Writes eval/splitters.json, which
-`copydesk eval` renders into docs/EVALUATION.md. Run:
+`python -m copydesk_eval` renders into docs/EVALUATION.md. Run:
     python scripts/compare_splitters.py [--data ../shared/data]
 """
 

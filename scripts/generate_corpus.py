@@ -5,7 +5,7 @@
 
 Each line is a record `copydesk add` reads (id, text, site, published); planted retellings also carry
 planted_source and planted_kind (verbatim_copy, light_edit, paraphrase), which `add` ignores, so the
-answers can be checked against `copydesk sources`. See copydesk.evaluate.generated.
+answers can be checked against `copydesk sources`. See copydesk_eval.generated.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from copydesk.evaluate.generated import generate_corpus, write_corpus
+from copydesk_eval.generated import generate_corpus, write_corpus
 
 
 def main() -> None:

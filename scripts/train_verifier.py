@@ -1,7 +1,7 @@
 """Fit the claim check's verifier (copydesk.check.verifier.LogisticVerifier), one model per embedder.
 
 Data: dev splits only, all under licences that allow shipping the weights (MIT):
-- BUMP, dev half of the articles (copydesk.evaluate.alignment.is_dev_article): each reference
+- BUMP, dev half of the articles (copydesk_eval.alignment.is_dev_article): each reference
   summary's sentences are supported; each edited summary's sentence that differs from its reference
   is not (BUMP edits exactly one fact);
 - FRANK's valid split (CNN/DM and XSum): the sentences of summaries every annotator judged fully
@@ -31,9 +31,9 @@ from sklearn.metrics import roc_auc_score
 
 from copydesk.align.embedder import make_embedder
 from copydesk.check.verifier import FEATURES, Claim, RulesOnlyVerifier
-from copydesk.evaluate import datasets
-from copydesk.evaluate.alignment import is_dev_article
-from copydesk.evaluate.claims import balanced_accuracy
+from copydesk_eval import datasets
+from copydesk_eval.alignment import is_dev_article
+from copydesk_eval.claims import balanced_accuracy
 from copydesk.ingest import document_from_text
 from copydesk.pipeline import compare
 from copydesk.segment import segment

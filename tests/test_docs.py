@@ -155,3 +155,14 @@ def test_a_stale_speed_figure_fails_the_check():
     assert rendered in readme
     stale = readme.replace(rendered, f"{results['compare']['default_pairs_per_s'] + 1:.2f} article pairs/s")
     assert common.with_speed_summary(stale, results) != stale
+
+
+def test_the_runtime_package_imports_nothing_from_the_evaluation():
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "src" / "copydesk").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] == "copydesk_eval" or n.startswith("copydesk.evaluate")]
+    assert offenders == []

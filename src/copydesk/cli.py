@@ -387,38 +387,6 @@ def serve(
         _fail(str(exc), exc.exit_code)
 
 
-@app.command("eval")
-def evaluate(
-    data: Annotated[Path, typer.Option(help="The labelled datasets (see their README).")] = Path("../shared/data"),
-    root: Annotated[Path, typer.Option(help="Where eval/ and docs/ are written.")] = Path("."),
-    only: Annotated[Optional[list[str]], typer.Option(help="Run only this evaluator (alignment, claims, tracing, generated, taggers, retold, provenance).")] = None,
-    check_floors: Annotated[bool, typer.Option("--check-floors", help="Exit 1 when a score is below eval/floors.json.")] = False,
-    ci: Annotated[bool, typer.Option("--ci", help="The quick subset (make eval-check); writes eval/results-ci.json.")] = False,
-) -> None:
-    """Run the evaluators on real labelled data; rewrite docs/EVALUATION.md and eval/results.json."""
-    from copydesk.evaluate.harness import EVALUATORS, evaluate_and_write
-
-    unknown = sorted(set(only or ()) - set(EVALUATORS))
-    if unknown:
-        _fail(f"unknown evaluator {', '.join(unknown)}; choose from {', '.join(EVALUATORS)}")
-    if not data.is_dir():
-        _fail(f"{data}: no such folder; point --data at the evaluation datasets (../shared/data)")
-    try:
-        results, failures, checked, not_held = evaluate_and_write(data, root, only, ci=ci, check_floors=check_floors)
-    except CopydeskError as exc:
-        _fail(str(exc), exc.exit_code)
-    written = root / "eval" / ("results-ci.json" if ci else "results.json")
-    Console().print(f"wrote {written}" + ("" if ci else f" and {root / 'docs' / 'EVALUATION.md'}"), highlight=False)
-    if check_floors and checked:
-        _say(f"floors checked ({len(checked)}):", ", ".join(checked), "green")
-    if check_floors and not_held:
-        _say(f"floors not held by this run ({len(not_held)}):", ", ".join(not_held), "yellow")
-    for failure in failures:
-        _say("below floor:", failure)
-    if failures:
-        raise typer.Exit(1)
-
-
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the HTML reports.")] = Path("copydesk-demo"),

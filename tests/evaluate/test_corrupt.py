@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from copydesk.check.findings import SEVERITY
-from copydesk.evaluate.corrupt import KINDS, TRANSFORMS, corruptions
+from copydesk_eval.corrupt import KINDS, TRANSFORMS, corruptions
 
 ARTICLE = (
     "Finance Minister Tomas Berg called on insurers to publish their maps. "
@@ -47,7 +47,7 @@ def test_inapplicable_transforms_return_nothing_and_output_is_deterministic():
 
 
 def test_the_generator_uses_nothing_of_the_checker():
-    source = (Path(__file__).resolve().parents[2] / "src" / "copydesk" / "evaluate" / "corrupt.py").read_text()
+    source = (Path(__file__).resolve().parents[2] / "src" / "copydesk_eval" / "corrupt.py").read_text()
     imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
     assert not [line for line in imports if "copydesk" in line]
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.evaluate.alignment import is_dev_article
-from copydesk.evaluate.corruptions import ARTICLES, evaluate_corruptions
-from copydesk.evaluate.datasets import bump_references
+from copydesk_eval.alignment import is_dev_article
+from copydesk_eval.corruptions import ARTICLES, evaluate_corruptions
+from copydesk_eval.datasets import bump_references
 from copydesk.settings import Settings
 
 pytestmark = [pytest.mark.model, pytest.mark.data]

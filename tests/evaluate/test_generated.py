@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from copydesk.evaluate import generated
-from copydesk.evaluate.alignment import is_dev_article
+from copydesk_eval import generated
+from copydesk_eval.alignment import is_dev_article
 from copydesk.ingest.stream import iter_documents
 
 TOWNS = ["Velmora", "Ostrava", "Kestrel", "Lumbridge", "Carrowmore", "Tiverton", "Ashcombe", "Pellham",
@@ -95,7 +95,7 @@ def test_evaluation_finds_planted_sources_and_scores_labels(fake_data, settings,
 
 
 def test_markdown_has_a_row_per_run():
-    from copydesk.evaluate.harness import generated_markdown
+    from copydesk_eval.harness import generated_markdown
 
     run = {"articles": 2000, "queries": 120, "source_recall_at_1": 70.0, "source_recall_at_5": 98.3,
            "false_links_per_query": 0.46, "relation_recall": {k: 90.0 for k in generated.KINDS},

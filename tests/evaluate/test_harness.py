@@ -2,9 +2,9 @@ import json
 
 import numpy as np
 
-from copydesk.evaluate.alignment import PairSignals, calibrate, prf
-from copydesk.evaluate.datasets import mrpc
-from copydesk.evaluate.harness import below_floors
+from copydesk_eval.alignment import PairSignals, calibrate, prf
+from copydesk_eval.datasets import mrpc
+from copydesk_eval.harness import below_floors
 
 
 def test_prf_counts():
@@ -43,7 +43,7 @@ def test_ci_mode_skips_floors_of_sets_it_does_not_run_but_checks_the_rest():
 
 
 def test_claims_markdown_reports_each_set_and_peers():
-    from copydesk.evaluate.harness import claims_markdown
+    from copydesk_eval.harness import claims_markdown
 
     row = {"n": 10, "unfaithful": 6, "balanced_accuracy": 0.625, "split": "test", "detection_by_error_type": {"Entity": {"n": 3, "detected": 2 / 3}},
            "false_alarm_examples": [{"summary": "A summary", "why": "number_changed: x"}], "missed_examples": []}
@@ -66,7 +66,7 @@ def test_ci_mode_skips_the_full_tracing_run_only():
 
 
 def test_tracing_markdown_states_split_baseline_and_worst_cases():
-    from copydesk.evaluate.harness import tracing_markdown
+    from copydesk_eval.harness import tracing_markdown
 
     figures = {"queries": 5, "minhash_only_top1": 20.0, "candidate_recall_at_1": 80.0, "candidate_recall_at_5": 100.0,
                "candidate_recall_at_10": 100.0, "source_recall_at_1": 60.0, "source_recall_at_5": 80.0,
@@ -85,7 +85,7 @@ def test_tracing_markdown_states_split_baseline_and_worst_cases():
 
 
 def test_wilson_interval_brackets_the_rate_and_narrows_with_more_queries():
-    from copydesk.evaluate.tracing import wilson_interval
+    from copydesk_eval.tracing import wilson_interval
 
     assert wilson_interval(4, 5) == (37.6, 96.4)  # the textbook value for 4 of 5
     low, high = wilson_interval(203, 215)
@@ -97,18 +97,18 @@ def test_wilson_interval_brackets_the_rate_and_narrows_with_more_queries():
 def test_eval_command_names_what_is_missing(tmp_path):
     from typer.testing import CliRunner
 
-    from copydesk.cli import app
+    from copydesk_eval.__main__ import app
 
-    result = CliRunner().invoke(app, ["eval", "--data", str(tmp_path / "nowhere")])
+    result = CliRunner().invoke(app, ["--data", str(tmp_path / "nowhere")])
     assert result.exit_code == 2 and "nowhere: no such folder" in result.stderr
-    result = CliRunner().invoke(app, ["eval", "--data", str(tmp_path), "--only", "alignment", "--root", str(tmp_path)])
+    result = CliRunner().invoke(app, ["--data", str(tmp_path), "--only", "alignment", "--root", str(tmp_path)])
     assert result.exit_code == 2 and "dataset not found" in result.stderr and "Traceback" not in result.output
-    result = CliRunner().invoke(app, ["eval", "--data", str(tmp_path), "--only", "nonsense"])
+    result = CliRunner().invoke(app, ["--data", str(tmp_path), "--only", "nonsense"])
     assert result.exit_code == 2 and "unknown evaluator nonsense" in result.stderr
 
 
 def test_word_overlap_counts_majority_marked_words():
-    from copydesk.evaluate.claims import word_overlap
+    from copydesk_eval.claims import word_overlap
 
     text = "the mayor of tull opened a bridge"
     annotators = [[(4, 9)], [(4, 17)], [(26, 32)]]  # "mayor" twice, "of tull" once, "bridge" once
@@ -118,7 +118,7 @@ def test_word_overlap_counts_majority_marked_words():
 
 
 def test_taggers_markdown_has_a_row_per_tagger_and_the_dev_set_sizes():
-    from copydesk.evaluate.harness import taggers_markdown
+    from copydesk_eval.harness import taggers_markdown
     from copydesk.settings import CAPITALISED, SPACY_NER
 
     figures = {"n": {"bump": 449, "frank_xsum": 224}, SPACY_NER: {"bump": 0.535, "frank_xsum": 0.615},
@@ -129,7 +129,7 @@ def test_taggers_markdown_has_a_row_per_tagger_and_the_dev_set_sizes():
 
 
 def test_ci_runs_leave_the_tagger_comparison_out(monkeypatch, tmp_path):
-    from copydesk.evaluate import harness
+    from copydesk_eval import harness
 
     ran = []
     for name in harness.EVALUATORS:
@@ -145,7 +145,7 @@ def test_ci_runs_leave_the_tagger_comparison_out(monkeypatch, tmp_path):
 def test_relation_figures_read_recall_by_gold_and_precision_by_prediction():
     from collections import Counter
 
-    from copydesk.evaluate.tracing import relation_figures
+    from copydesk_eval.tracing import relation_figures
 
     confusion = Counter({("paraphrase", "paraphrase"): 3, ("paraphrase", "same_event"): 1, ("light_edit", "paraphrase"): 2})
     figures = relation_figures(confusion, ("paraphrase", "light_edit"))
@@ -161,7 +161,7 @@ def test_a_ceiling_fails_when_a_false_alarm_rate_is_above_it():
 
 
 def test_a_missing_floors_file_fails_and_floors_not_held_are_listed(tmp_path, monkeypatch):
-    from copydesk.evaluate import harness
+    from copydesk_eval import harness
 
     monkeypatch.setattr(harness, "run", lambda data_dir, only, ci: {"claims": {"bump": {"balanced_accuracy": 0.6}}})
     _, failures, _, _ = harness.evaluate_and_write(tmp_path, tmp_path, ci=True, check_floors=True)

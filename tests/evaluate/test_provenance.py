@@ -1,7 +1,7 @@
 """Reading `sources` lists and trace trees as the retold-set provenance figures do."""
 
-from copydesk.evaluate.harness import provenance_markdown
-from copydesk.evaluate.provenance import listed_first, parent_in
+from copydesk_eval.harness import provenance_markdown
+from copydesk_eval.provenance import listed_first, parent_in
 from copydesk.models import Cluster
 from tests.trace.test_cluster import rel
 

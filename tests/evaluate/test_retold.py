@@ -1,6 +1,6 @@
 """Scoring of the retold set: drifts caught and with the right kind, false alarms, boilerplate."""
 
-from copydesk.evaluate.retold import RetoldPair, evaluate_retold, kind_precision
+from copydesk_eval.retold import RetoldPair, evaluate_retold, kind_precision
 
 SOURCE = ("Insurers received 4,120 flood claims in 2021, the council said. "
           "Finance Minister Tomas Berg called on insurers to publish their flood maps. "

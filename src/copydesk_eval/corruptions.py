@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from copydesk.align.embedder import Embedder
-from copydesk.evaluate.corrupt import KINDS, corruptions
-from copydesk.evaluate.datasets import SummarizedArticle
+from copydesk_eval.corrupt import KINDS, corruptions
+from copydesk_eval.datasets import SummarizedArticle
 from copydesk.ingest import document_from_text
 from copydesk.pipeline import compare
 from copydesk.segment import segment

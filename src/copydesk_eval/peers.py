@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from copydesk.evaluate.alignment import is_dev_article
-from copydesk.evaluate.claims import balanced_accuracy
-from copydesk.evaluate.datasets import _require
+from copydesk_eval.alignment import is_dev_article
+from copydesk_eval.claims import balanced_accuracy
+from copydesk_eval.datasets import _require
 
 FRANK_METRICS = ("FactCC", "Dep Entail", "QAGS", "FEQA", "BertScore P Art")
 BUMP_METRICS = ("SummaC", "QAFactEval", "DAE", "FactCC", "QuestEval", "CoCo", "Q2")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from copydesk.align.embedder import Embedder
-from copydesk.evaluate.datasets import LabelledSummary
+from copydesk_eval.datasets import LabelledSummary
 from copydesk.ingest import document_from_text
 from copydesk.models import CompareResult
 from copydesk.pipeline import compare

@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from copydesk.align.embedder import Embedder
-from copydesk.evaluate.datasets import _require
-from copydesk.evaluate.retold import RetoldPair, load
-from copydesk.evaluate.tracing import _rate, tracing_corpus
+from copydesk_eval.datasets import _require
+from copydesk_eval.retold import RetoldPair, load
+from copydesk_eval.tracing import _rate, tracing_corpus
 from copydesk.ingest import document_from_text
 from copydesk.library import Library
 from copydesk.models import DERIVATIONS, Cluster, Document, Relation

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.align.embedder import Embedder
-from copydesk.evaluate.claims import judged_unfaithful
-from copydesk.evaluate.datasets import LabelledSummary, _require
+from copydesk_eval.claims import judged_unfaithful
+from copydesk_eval.datasets import LabelledSummary, _require
 from copydesk.ingest import document_from_text
 from copydesk.models import CompareResult, Document, Sentence
 from copydesk.pipeline import compare

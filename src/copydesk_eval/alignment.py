@@ -26,7 +26,7 @@ import numpy as np
 from copydesk.align import anchors as anchor_lib
 from copydesk.align.aligner import align, candidate_signals
 from copydesk.align.embedder import Embedder
-from copydesk.evaluate.datasets import SentencePair, SummarizedArticle
+from copydesk_eval.datasets import SentencePair, SummarizedArticle
 from copydesk.ingest import document_from_text
 from copydesk.models import Sentence
 from copydesk.segment import segment

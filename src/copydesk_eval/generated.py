@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.align.embedder import Embedder
-from copydesk.evaluate.alignment import is_dev_article
-from copydesk.evaluate.tracing import _rate, _stable_order, light_edit, relation_figures, tracing_corpus, verbatim_copy
+from copydesk_eval.alignment import is_dev_article
+from copydesk_eval.tracing import _rate, _stable_order, light_edit, relation_figures, tracing_corpus, verbatim_copy
 from copydesk.ingest import document_from_text
 from copydesk.library import Library
 from copydesk.settings import Settings

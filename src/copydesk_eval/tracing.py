@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 
 from copydesk.align.embedder import Embedder
-from copydesk.evaluate.alignment import is_dev_article
-from copydesk.evaluate.datasets import _require, bump_references
+from copydesk_eval.alignment import is_dev_article
+from copydesk_eval.datasets import _require, bump_references
 from copydesk.ingest import document_from_text
 from copydesk.library import Library
 from copydesk.models import DERIVATIONS
