@@ -39,6 +39,14 @@ def test_undecided_edges_root_at_the_earliest_publication():
     assert (edge.source, edge.derived) == ("early", "late") and not edge.direction_known
 
 
+def test_without_times_an_undecided_derivation_roots_at_its_better_backing_side():
+    # relate orients an undecided pair so that `source` backs more of the other; the ids would say otherwise
+    (story,) = clusters([rel("z-wire", "a-farm", known=False, confidence=0.0)], {})
+    assert story.root == "z-wire"
+    (edge,) = story.edges
+    assert (edge.source, edge.derived) == ("z-wire", "a-farm")
+
+
 def test_same_event_links_join_the_story_without_claiming_copying():
     relations = [rel("wire", "farm"), rel("agency", "wire", relation="same_event", known=False, confidence=0.0)]
     (story,) = clusters(relations, {"wire": "2024-01-01", "agency": "2024-01-01T05:00:00", "farm": "2024-01-02"})

@@ -87,10 +87,13 @@ def clusters(relations: Sequence[Relation], published: Mapping[str, str | None])
     for members in _components(relations):
         incoming = {m: sum(1 for r in by_node[m] if r.derived == m and r.direction_known and r.relation in DERIVATIONS) for m in members}
         outgoing = {m: sum(1 for r in by_node[m] if r.source == m and r.direction_known and r.relation in DERIVATIONS) for m in members}
+        # An undecided derivation is read the way the other text is better backed (relate): its source
+        # side is the likelier source, which beats ordering by id.
+        backs = {m: sum(1 for r in by_node[m] if r.source == m and not r.direction_known and r.relation in DERIVATIONS) for m in members}
 
         def order_key(m: str) -> tuple:
             when = parse_time(published.get(m))
-            return (incoming[m] > 0, when is None, when.isoformat() if when else "", -outgoing[m], m)
+            return (incoming[m] > 0, when is None, when.isoformat() if when else "", -outgoing[m], -backs[m], m)
 
         root = min(members, key=order_key)
         placed = {root}
