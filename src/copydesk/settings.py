@@ -137,6 +137,18 @@ class Settings:
     # retold set"); the held-out set of the same kind is the check.
     paraphrase_min_wording: float = 0.06
     wording_words: int = 3
+    # Which way a derivation goes, from the texts when publication times do not decide
+    # (trace.relate.direction): each piece of evidence adds to a score, positive for "a is b's source".
+    # Set by hand when the tracing evaluation was built, not fitted.
+    direction_min_coverage_gap: float = 0.1  # one text backed this much better than the other: its gap counts
+    direction_min_specifics_gap: float = 0.1  # one text holds this share of the facts more than the other: it counts
+    direction_min_filler_gap: float = 0.05  # one text adds this share of filler sentences more
+    direction_filler_weight: float = 0.5  # ... weighed by this
+    direction_disclaimer_weight: float = 0.3  # only one carries a disclaimer
+    direction_credit_weight: float = 1.0  # one credits the other's outlet, author or address
+    direction_min_score: float = 0.15  # below this the direction stays undecided
+    direction_time_confidence: float = 0.9  # confidence when publication times decide
+    direction_confidence_scale: float = 2.0  # otherwise tanh(scale * |score|)
     same_event_min_facts: int = 3  # shared fact keys when little text is retold
     # or this share of the derived text's content words (fit on the tracing dev half by
     # scripts/calibrate_tracing.py: Youden's J of summaries vs the other candidates)

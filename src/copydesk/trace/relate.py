@@ -73,6 +73,7 @@ def direction(
     b_as_source: CompareResult,
     facts_a: frozenset[str],
     facts_b: frozenset[str],
+    settings: Settings,
 ) -> tuple[float, tuple[str, ...], bool]:
     """A score > 0 when `a` is the source of `b`, with its evidence, and whether it rests on times.
 
@@ -88,28 +89,28 @@ def direction(
     evidence = []
     score = 0.0
     coverage = a_as_source.summary.derived_backed_share - b_as_source.summary.derived_backed_share
-    if abs(coverage) >= 0.1:
+    if abs(coverage) >= settings.direction_min_coverage_gap:
         score += coverage
         more, less = (b, a) if coverage > 0 else (a, b)
         evidence.append(f"{more.id} is more fully backed by {less.id} than the reverse ({abs(coverage):.0%} more)")
     union = facts_a | facts_b
     if union:
         specifics = (len(facts_a - facts_b) - len(facts_b - facts_a)) / len(union)
-        if abs(specifics) >= 0.1:
+        if abs(specifics) >= settings.direction_min_specifics_gap:
             score += specifics
             (richer, rich), (other, poor) = ((a, facts_a), (b, facts_b)) if specifics > 0 else ((b, facts_b), (a, facts_a))
             evidence.append(f"{richer.id} has {len(rich - poor)} facts {other.id} lacks; {other.id} has {len(poor - rich)} of its own")
     filler = _filler_share(a_as_source) - _filler_share(b_as_source)
-    if abs(filler) >= 0.05:
-        score += 0.5 * filler
+    if abs(filler) >= settings.direction_min_filler_gap:
+        score += settings.direction_filler_weight * filler
         evidence.append(f"{(b if filler > 0 else a).id} adds filler the other lacks")
     disclaimer = _has_disclaimer(a_as_source) - _has_disclaimer(b_as_source)
     if disclaimer:
-        score += 0.3 * disclaimer
+        score += settings.direction_disclaimer_weight * disclaimer
         evidence.append(f"{(b if disclaimer > 0 else a).id} carries a disclaimer")
     credit = (credited(a, b) is True) - (credited(b, a) is True)
     if credit:
-        score += credit
+        score += settings.direction_credit_weight * credit
         evidence.append(f"{(b if credit > 0 else a).id} credits {(a if credit > 0 else b).id}")
     return score, tuple(evidence), False
 
@@ -218,8 +219,8 @@ def relate(
     """`a_as_source` compares b as a retelling of a; `b_as_source` the reverse;
     `lead_similarity` is that of the pair when one is a brief (see lead_similarity)."""
     facts_a, facts_b = document_facts(a_as_source.source), document_facts(a_as_source.derived)
-    score, evidence, by_time = direction(a, b, a_as_source, b_as_source, facts_a, facts_b)
-    known = by_time or abs(score) >= 0.15
+    score, evidence, by_time = direction(a, b, a_as_source, b_as_source, facts_a, facts_b, settings)
+    known = by_time or abs(score) >= settings.direction_min_score
     if known and score < 0:
         a, b, a_as_source, b_as_source = b, a, b_as_source, a_as_source
     # Unknown direction: judge the pair by the better-backed reading.
@@ -228,7 +229,8 @@ def relate(
     result = a_as_source
     reading = read_relation(result, settings, lead_similarity, facts_a & facts_b)
     relation, jaccard, order, shared = reading.relation, reading.jaccard, reading.order, reading.shared_facts
-    confidence = 0.9 if by_time else (round(math.tanh(2 * abs(score)), 3) if known else 0.0)
+    confidence = (settings.direction_time_confidence if by_time
+                  else round(math.tanh(settings.direction_confidence_scale * abs(score)), 3) if known else 0.0)
     counts = Counter(v.verdict for v in result.verdicts)
     kinds = Counter(f.kind for v in result.verdicts if v.verdict == "distorted" for f in v.findings)
     return Relation(
