@@ -179,3 +179,11 @@ def test_readme_command_table_is_rendered_from_the_cli():
     assert cli_docs.with_command_table(readme) == readme, "README command table differs: python scripts/render_cli_docs.py"
     stale = readme.replace("`--json`, `--html`, ", "`--html`, ", 1)  # an option dropped from the table by hand
     assert stale != readme and cli_docs.with_command_table(stale) != stale
+
+
+def test_settings_doc_is_rendered_from_the_source_and_describes_every_value():
+    settings_docs = _load("scripts/render_settings_docs.py")
+    assert settings_docs.OUT.read_text() == settings_docs.render(), "docs/SETTINGS.md differs: python scripts/render_settings_docs.py"
+    rows = settings_docs.settings_rows() + settings_docs.constant_rows()
+    assert any("`ROUNDING_TOLERANCE` | `0.12`" in row for row in rows)  # a rule's constant is listed with its value
+    assert [row for row in rows if row.rstrip().endswith("|  |")] == []  # each says what it decides

@@ -78,7 +78,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
 # Chrome: a block of short lines at the top or bottom of a page (site name, section word, timestamp,
 # byline) is chrome when one of its lines is a timestamp or a byline; alone, a short line may be a headline.
 _CHROME_BLOCK_LINES = 6
-_CHROME_LINE_WORDS = 8
+_CHROME_LINE_WORDS = 8  # a chrome line has at most this many words
 _CHROME_MARKERS = ("timestamp", "byline")
 
 

@@ -75,7 +75,7 @@ class Settings:
     # A derived sentence is backed by a source sentence when
     # (1 - anchor_weight) * cosine + anchor_weight * anchor_overlap >= match_threshold.
     match_threshold: float = 0.55
-    anchor_weight: float = 0.2
+    anchor_weight: float = 0.2  # the anchors' part in that score
     # Candidates this close to the best score are ranked by shared anchors instead.
     close_call_margin: float = 0.05
     # A second source sentence joins a merge when it lifts the score by this much.
@@ -84,8 +84,8 @@ class Settings:
     split_margin: float = 0.15
     # Articles are the same story when this share of the derived text is backed.
     same_story_min_share: float = 0.3
-    same_story_min_sentences: int = 2
-    max_bytes: int = 5_000_000
+    same_story_min_sentences: int = 2  # and at least this many derived sentences are backed
+    max_bytes: int = 5_000_000  # largest input file or upload read (copydesk add/compare --max-bytes)
     # Story sentences per article that compare takes: past this, an article is refused with a clear
     # message, so one compare is bounded (2,000 against 2,000 measured in docs/BENCHMARKS.md). A long
     # news feature has a few hundred; 5 MB of text has some 35,000.
@@ -100,14 +100,14 @@ class Settings:
 
     # Library index (copydesk add): cheap signals computed for every article.
     shingle_words: int = 5  # word n-grams hashed into MinHash
-    minhash_perms: int = 128
+    minhash_perms: int = 128  # MinHash permutations per article
     lsh_bands: int = 32  # 32 bands of 4 rows: pairs above ~0.4 Jaccard collide in some band
     # Fingerprint keys and LSH buckets held by more than this share of the library (and more than
     # key_min_cap articles) are too common to propose candidates: capped, not exploded. key_max_cap
     # bounds the cap itself, so the work per article stops growing past 100k articles (docs/SCALING.md).
     key_max_share: float = 0.01
-    key_min_cap: int = 50
-    key_max_cap: int = 1000
+    key_min_cap: int = 50  # a key is never capped below this many articles
+    key_max_cap: int = 1000  # nor above this many
     candidate_query_keys: int = 64  # a query uses its rarest keys only
     # and reads at most this many postings in all (rarest keys first), so the work per article is
     # bounded at any library size. In the tracing set (560 articles) a query reads 181 postings at the
@@ -116,17 +116,17 @@ class Settings:
     # idf-weighted share of the query's rare keys an article must hold to be a candidate; fit on the
     # dev half of the tracing set by scripts/calibrate_tracing.py (keeps 99.5% of true sources).
     candidate_min_key_share: float = 0.15
-    candidate_limit: int = 10
+    candidate_limit: int = 10  # candidates kept per query, best first
     # `sources` asks how the first few articles it lists relate to each other, to put a retelling of
     # the same source (a sibling) after the source: at most this many (their pairs are related and cached).
     sibling_check_top: int = 4
     # That share is weighed by an article's fingerprint size against the library's mean, as BM25
     # weighs term frequency by document length; BM25's usual k1 and b, not fitted here.
     candidate_size_k1: float = 1.2
-    candidate_size_b: float = 0.75
+    candidate_size_b: float = 0.75  # BM25's b: how much article length counts
     # Relations between two articles (copydesk sources / derivatives / trace).
     verbatim_min_jaccard: float = 0.98  # 5-word shingles of the story text
-    light_edit_min_jaccard: float = 0.25
+    light_edit_min_jaccard: float = 0.25  # shingle Jaccard of a light edit
     paraphrase_min_share: float = 0.5  # of the derived text backed by the source
     paraphrase_min_order: float = 0.5  # rank correlation of aligned sentence positions
     paraphrase_min_word_share: float = 0.3  # of the derived text's content words found in the source
@@ -136,7 +136,7 @@ class Settings:
     # what most of its independent reports keep (both measured in docs/EVALUATION.md, "Tracing the
     # retold set"); the held-out set of the same kind is the check.
     paraphrase_min_wording: float = 0.06
-    wording_words: int = 3
+    wording_words: int = 3  # word n-grams that measure kept wording
     # Which way a derivation goes, from the texts when publication times do not decide
     # (trace.relate.direction): each piece of evidence adds to a score, positive for "a is b's source".
     # Set by hand when the tracing evaluation was built, not fitted.
@@ -159,8 +159,8 @@ class Settings:
     # percentile among the other candidates the index proposes for dev-half briefs. Two briefs are
     # never a paraphrase of each other (trace.relate.classify): only shared wording makes them a copy.
     brief_max_sentences: int = 2
-    lead_sentences: int = 3
-    brief_min_lead_similarity: float = 0.366
+    lead_sentences: int = 3  # the lead a brief is compared with
+    brief_min_lead_similarity: float = 0.366  # the cosine that makes a brief the same story (calibrated per embedder)
 
     @classmethod
     def load(cls, **overrides: Any) -> Settings:

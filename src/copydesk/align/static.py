@@ -25,7 +25,7 @@ from copydesk.settings import STATIC
 
 STATIC_VERSION = int(STATIC.rsplit('v', 1)[1])
 _FIRST_WORD_ID = 1996  # BERT uncased: ids below are [PAD], [unusedN], specials and single characters
-_SIF_A = 1e-3
+_SIF_A = 1e-3  # SIF's a: a token of estimated frequency f weighs a / (a + f)
 
 
 def cache_dir() -> Path:

@@ -38,7 +38,18 @@ CALENDAR = re.compile(
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 ASSERTIONS = frozenset({"certain", "confirmed"})
-SHORT_QUOTE_WORDS = 3
+# Decision constants of the rules, set by hand while reading the dev sets (docs/SETTINGS.md lists them).
+SHORT_QUOTE_WORDS = 3  # up to this many quoted words are a title, a name or scare quotes, not a quotation
+QUOTE_KEPT_RATIO = 0.95  # a derived quote this close (difflib ratio) to a source quote is that quote
+QUOTE_ALTERED_RATIO = 0.6  # below QUOTE_KEPT_RATIO but this close: altered; further: fabricated
+HEADLINE_MIN_WORDS = 4  # a line of at least this many words ...
+HEADLINE_CAPITALISED_SHARE = 0.6  # ... more than this share capitalised is a headline, not a claim
+SAME_SPAN_TOLERANCE = 0.1  # two durations within 10% are the same span of time
+VAGUE_SPAN_MIN_UNITS = 2 * 0.9  # "days" is two or more days (10% slack) ...
+VAGUE_SPAN_MAX_UNITS = 12  # ... and fewer than twelve
+ROUNDING_TOLERANCE = 0.12  # a figure with fewer significant digits within 12% is the same one rounded
+NEAR_COPY_SHARE = 0.8  # a derived sentence with this share of its content words in the source is a near copy
+NEGATION_SAME_WORDS_SHARE = 0.6  # a negation flip counts only where this share of the words is shared
 # "allegedly" and "reportedly" both leave the claim to others: one for the other is no change.
 _EQUIVALENT = {"reported": "alleged"}
 
@@ -183,7 +194,7 @@ def _inside(atom: Located, others: Sequence[Located]) -> bool:
 
 def _is_headline(sentence: Sentence) -> bool:
     words = [w for w in sentence.clean.split() if w[:1].isalpha()]
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+    return len(words) >= HEADLINE_MIN_WORDS and sum(w[0].isupper() for w in words) / len(words) > HEADLINE_CAPITALISED_SHARE
 
 
 def _content(text: str) -> set[str]:
@@ -301,8 +312,8 @@ def _same_span(a: str, b: str) -> bool:
         if other.startswith("few-"):
             return vague == other
         unit_days = UNIT_DAYS[vague.removeprefix("few-")]
-        return float(other) >= 2 * unit_days * 0.9 and float(other) < 12 * unit_days
-    return abs(float(a) - float(b)) <= 0.1 * max(float(a), float(b))
+        return VAGUE_SPAN_MIN_UNITS * unit_days <= float(other) < VAGUE_SPAN_MAX_UNITS * unit_days
+    return abs(float(a) - float(b)) <= SAME_SPAN_TOLERANCE * max(float(a), float(b))
 
 
 def _durations(d_atoms, s_atoms, near, out: FindingBuilder, derived: Sentence) -> None:
@@ -377,10 +388,10 @@ def _quotes(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived: 
             r = matcher.ratio()
             if r > ratio:
                 best, ratio = s, r
-        if ratio >= 0.95:
+        if ratio >= QUOTE_KEPT_RATIO:
             continue
         flagged.append(d)
-        if best is not None and ratio >= 0.6:
+        if best is not None and ratio >= QUOTE_ALTERED_RATIO:
             out.add("quote_altered", d, best, f"the source quotes “{best.atom.text.strip(chr(34) + '“”')}”", derived)
         else:
             out.add("quote_fabricated", d, None, "no such quotation in the source", derived)
@@ -446,7 +457,7 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     hedges_s = [a for a in _of(s_atoms, "hedge") if a.atom.value not in ASSERTIONS]
     derived_words = _content(derived.clean)
     source_words = {w for s in sources for w in _content(s.clean)}
-    near_copy = len(derived_words & source_words) >= 0.8 * max(1, len(derived_words))
+    near_copy = len(derived_words & source_words) >= NEAR_COPY_SHARE * max(1, len(derived_words))
     same_words = derived_words & source_words
 
     def own(atoms, kind, covering):
@@ -498,7 +509,7 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     if (
         len(neg_d) % 2 != len(neg_s) % 2
         and len(sources) == 1
-        and len(same_words) >= 0.6 * max(1, len(derived_words))
+        and len(same_words) >= NEGATION_SAME_WORDS_SHARE * max(1, len(derived_words))
         and any(_bears_on_shared(a, same_words) for a in neg_d + neg_s)
     ):
         d = neg_d[0] if neg_d else None
@@ -527,4 +538,4 @@ def _rounds(rounded: str, exact: str) -> bool:
     if rounded.endswith("%") != exact.endswith("%") or e == 0 or r == e:
         return False
     significant = lambda x: len(f"{x:.6g}".replace(".", "").replace("-", "").strip("0"))  # noqa: E731
-    return significant(r) < significant(e) and abs(r - e) / abs(e) <= 0.12
+    return significant(r) < significant(e) and abs(r - e) / abs(e) <= ROUNDING_TOLERANCE

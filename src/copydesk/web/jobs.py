@@ -17,7 +17,7 @@ from typing import Any
 
 from copydesk.errors import CopydeskError
 
-KEEP_JOBS = 200
+KEEP_JOBS = 200  # jobs kept for their pages and results; past this the oldest goes
 MAX_WAITING = 20  # jobs queued behind the running one; past this a new one is refused, not queued
 
 

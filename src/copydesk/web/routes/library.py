@@ -10,7 +10,7 @@ from copydesk.web.pages import page
 from copydesk.web.state import State, WebState
 
 router = APIRouter()
-PAGE_SIZE = 20
+PAGE_SIZE = 20  # articles per library page
 MAX_PAGE = 10**9  # past any library: SQLite offsets must fit 64 bits
 
 
