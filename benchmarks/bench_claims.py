@@ -21,11 +21,11 @@ from copydesk.align.aligner import align
 from copydesk.align.embedder import make_embedder
 from copydesk.check import verdicts
 from copydesk.check.entities import SpacyTagger, make_tagger
-from copydesk_eval.datasets import bump_references
+from copydesk.check.verifier import make_verifier
 from copydesk.ingest import document_from_text
 from copydesk.segment import segment
-from copydesk.check.verifier import make_verifier
 from copydesk.settings import CAPITALISED, RULES_ONLY, SPACY_NER, Settings
+from copydesk_eval.datasets import bump_references
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import SHARED_DATA, machine, record, write_section  # noqa: E402

@@ -25,10 +25,10 @@ from pathlib import Path
 
 from _common import SHARED_DATA, machine, write_section
 
-from copydesk_eval import generated
 from copydesk.ingest import document_from_text
 from copydesk.library import Library
 from copydesk.settings import FAST, Settings
+from copydesk_eval import generated
 
 
 def sentence_pool() -> list[str]:

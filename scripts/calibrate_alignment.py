@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from copydesk.align.embedder import make_embedder
+from copydesk.settings import EMBEDDERS, Settings, update_calibration
 from copydesk_eval.alignment import calibrate, is_dev_article, pair_signals, retelling_signals
 from copydesk_eval.datasets import bump_references, mrpc
-from copydesk.settings import EMBEDDERS, Settings, update_calibration
 
 ROOT = Path(__file__).resolve().parents[1]
 

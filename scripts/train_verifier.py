@@ -31,13 +31,13 @@ from sklearn.metrics import roc_auc_score
 
 from copydesk.align.embedder import make_embedder
 from copydesk.check.verifier import FEATURES, Claim, RulesOnlyVerifier
-from copydesk_eval import datasets
-from copydesk_eval.alignment import is_dev_article
-from copydesk_eval.claims import balanced_accuracy
 from copydesk.ingest import document_from_text
 from copydesk.pipeline import compare
 from copydesk.segment import segment
 from copydesk.settings import FAST, LOGISTIC, MINILM, RULES_ONLY, STATIC, Settings
+from copydesk_eval import datasets
+from copydesk_eval.alignment import is_dev_article
+from copydesk_eval.claims import balanced_accuracy
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "copydesk" / "verifier.json"
 SEED = 0

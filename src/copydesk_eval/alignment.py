@@ -15,22 +15,21 @@ MRPC pair a paraphrase), and reported on MRPC test and the test half.
 
 from __future__ import annotations
 
-from typing import Any
-
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from copydesk.align import anchors as anchor_lib
 from copydesk.align.aligner import align, candidate_signals
 from copydesk.align.embedder import Embedder
-from copydesk_eval.datasets import SentencePair, SummarizedArticle
 from copydesk.ingest import document_from_text
 from copydesk.models import Sentence
 from copydesk.segment import segment
 from copydesk.settings import Settings
+from copydesk_eval.datasets import SentencePair, SummarizedArticle
 
 
 @dataclass(frozen=True)

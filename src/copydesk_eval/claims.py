@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from copydesk.align.embedder import Embedder
-from copydesk_eval.datasets import LabelledSummary
 from copydesk.ingest import document_from_text
 from copydesk.models import CompareResult
 from copydesk.pipeline import compare
 from copydesk.segment import segment
 from copydesk.settings import Settings
+from copydesk_eval.datasets import LabelledSummary
 
 
 def judged_unfaithful(result: CompareResult) -> bool:

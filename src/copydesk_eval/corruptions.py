@@ -15,13 +15,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from copydesk.align.embedder import Embedder
-from copydesk_eval.corrupt import KINDS, corruptions
-from copydesk_eval.datasets import SummarizedArticle
 from copydesk.ingest import document_from_text
 from copydesk.pipeline import compare
 from copydesk.segment import segment
 from copydesk.settings import Settings
-
+from copydesk_eval.corrupt import KINDS, corruptions
+from copydesk_eval.datasets import SummarizedArticle
 
 # The evaluation set: the first 40 BUMP test-half articles, 6 sentences each.
 ARTICLES = 40

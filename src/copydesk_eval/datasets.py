@@ -15,7 +15,7 @@ class DatasetMissing(CopydeskError):
         super().__init__(f"{path}: dataset not found (see ../shared/data/README.md)")
 
 
-def _require(path: Path) -> Path:
+def require(path: Path) -> Path:
     if not path.exists():
         raise DatasetMissing(path)
     return path
@@ -31,7 +31,7 @@ class SentencePair:
 
 def mrpc(data_dir: Path, split: str) -> list[SentencePair]:
     """MRPC pairs; split is 'train' or 'test'."""
-    path = _require(data_dir / "mrpc" / f"msr_paraphrase_{split}.txt")
+    path = require(data_dir / "mrpc" / f"msr_paraphrase_{split}.txt")
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [SentencePair(f"{r[1]}-{r[2]}", r[3], r[4], int(r[0])) for r in rows[1:] if len(r) == 5]
@@ -48,7 +48,7 @@ def bump_references(data_dir: Path) -> list[SummarizedArticle]:
     """BUMP's articles with their human reference summaries (faithful retellings), one per article."""
     seen: dict[str, SummarizedArticle] = {}
     for task in ("task1_dataset.json", "task2_dataset.json"):
-        for record in json.loads(_require(data_dir / "bump" / task).read_text(encoding="utf-8")):
+        for record in json.loads(require(data_dir / "bump" / task).read_text(encoding="utf-8")):
             key = str(record["article_id"])
             if key not in seen:
                 seen[key] = SummarizedArticle(key, record["article"], record["reference_summary"])
@@ -74,7 +74,7 @@ def bump_pairs(data_dir: Path) -> list[LabelledSummary]:
     out: list[LabelledSummary] = []
     seen: set[str] = set()
     for task in ("task1_dataset.json", "task2_dataset.json"):
-        for r in json.loads(_require(data_dir / "bump" / task).read_text(encoding="utf-8")):
+        for r in json.loads(require(data_dir / "bump" / task).read_text(encoding="utf-8")):
             key = str(r["article_id"])
             if key not in seen:
                 seen.add(key)
@@ -85,7 +85,7 @@ def bump_pairs(data_dir: Path) -> list[LabelledSummary]:
 
 
 def summedits_news(data_dir: Path) -> list[LabelledSummary]:
-    records = json.loads(_require(data_dir / "summedits_news" / "summedits_news.json").read_text(encoding="utf-8"))
+    records = json.loads(require(data_dir / "summedits_news" / "summedits_news.json").read_text(encoding="utf-8"))
     return [
         LabelledSummary(r["id"].rsplit("_", 1)[0], r["doc"], r["summary"], str(r["label"]) == "0", None, r["split"])
         for r in records
@@ -99,10 +99,10 @@ def frank(data_dir: Path) -> list[LabelledSummary]:
     """FRANK summaries; unfaithful when any sentence has an error. error_type = the commonest error category."""
     labels = {
         (a["hash"], a["model_name"]): a
-        for a in json.loads(_require(data_dir / "frank" / "human_annotations.json").read_text(encoding="utf-8"))
+        for a in json.loads(require(data_dir / "frank" / "human_annotations.json").read_text(encoding="utf-8"))
     }
     out = []
-    with _require(data_dir / "frank" / "benchmark.jsonl").open(encoding="utf-8") as fh:
+    with require(data_dir / "frank" / "benchmark.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             r = json.loads(line)
             a = labels[(r["hash"], r["model_name"])]
@@ -117,14 +117,14 @@ def frank(data_dir: Path) -> list[LabelledSummary]:
 def xsumfaith(data_dir: Path) -> list[LabelledSummary]:
     """XSumFaith summaries of the articles whose text is available; unfaithful when most workers marked a span."""
     articles = {}
-    with _require(data_dir / "xsumfaith" / "xsum_articles_from_frank.jsonl").open(encoding="utf-8") as fh:
+    with require(data_dir / "xsumfaith" / "xsum_articles_from_frank.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             r = json.loads(line)
             articles[str(r["bbcid"])] = "\n".join(r["article_lines"]) if r.get("article_lines") else r["article"]
     marks: dict[tuple[str, str], dict[str, bool]] = {}
     spans: dict[tuple[str, str], dict[str, list[tuple[int, int]]]] = {}
     summaries: dict[tuple[str, str], str] = {}
-    path = _require(data_dir / "xsumfaith" / "hallucination_annotations_xsum_summaries.csv")
+    path = require(data_dir / "xsumfaith" / "hallucination_annotations_xsum_summaries.csv")
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             key = (row["bbcid"], row["system"])

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.align.embedder import Embedder
-from copydesk_eval.alignment import is_dev_article
-from copydesk_eval.tracing import _rate, _stable_order, light_edit, relation_figures, tracing_corpus, verbatim_copy
 from copydesk.ingest import document_from_text
 from copydesk.library import Library
 from copydesk.settings import Settings
 from copydesk.store.memory import MemoryStore
+from copydesk_eval.alignment import is_dev_article
+from copydesk_eval.tracing import light_edit, percent, relation_figures, stable_order, tracing_corpus, verbatim_copy
 
 KINDS = ("verbatim_copy", "light_edit", "paraphrase")
 _NUMBER = re.compile(r"\b\d+\b")
@@ -77,7 +77,7 @@ def synthetic_story(number: int, pool: list[str], rng: random.Random) -> str:
 def generate_corpus(data_dir: Path, size: int, sources: int = 40, seed: int = 7) -> list[GeneratedArticle]:
     """`sources` planted families (source + 3 retellings) and distractors up to `size` articles, shuffled."""
     articles, summaries = tracing_corpus(data_dir)
-    chosen = [k for k in sorted(articles, key=_stable_order) if k in summaries and not is_dev_article(k)][:sources]
+    chosen = [k for k in sorted(articles, key=stable_order) if k in summaries and not is_dev_article(k)][:sources]
     planted: list[GeneratedArticle] = []
     for i, key in enumerate(chosen):
         timed = i % 2 == 0
@@ -140,13 +140,13 @@ def evaluate_generated(
     return {
         "articles": library.store.count(),
         "queries": n,
-        "source_recall_at_1": _rate(at1, n),
-        "source_recall_at_5": _rate(at5, n),
+        "source_recall_at_1": percent(at1, n),
+        "source_recall_at_5": percent(at5, n),
         "false_links_per_query": round(false_links / n, 2) if n else 0.0,
         # Precision counts the planted pairs only: listings outside a family are reported as false links.
         **relation_figures(confusion, KINDS),
-        "direction_decided": _rate(sum(len(v) for v in direction.values()), listed_pairs),
-        "direction_accuracy_times": _rate(sum(direction["times"]), len(direction["times"])),
-        "direction_accuracy_text": _rate(sum(direction["text"]), len(direction["text"])),
+        "direction_decided": percent(sum(len(v) for v in direction.values()), listed_pairs),
+        "direction_accuracy_times": percent(sum(direction["times"]), len(direction["times"])),
+        "direction_accuracy_text": percent(sum(direction["text"]), len(direction["text"])),
         "embedder": embedder.name,
     }

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import platform
-from dataclasses import replace
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from copydesk.align.embedder import Embedder, make_embedder
-from copydesk_eval.corrupt import KINDS
-from copydesk_eval import alignment, claims, corruptions, datasets, generated, peers, provenance, retold, tracing
 from copydesk.settings import ENTITY_TAGGERS, FAST, STATIC, VERIFIERS, Settings, calibration
+from copydesk_eval import alignment, claims, corruptions, datasets, generated, peers, provenance, retold, tracing
+from copydesk_eval.corrupt import KINDS
 
 # Published figures on the same data, cited in the report.
 MRPC_PEERS = [

@@ -16,7 +16,7 @@ from typing import Any
 
 from copydesk_eval.alignment import is_dev_article
 from copydesk_eval.claims import balanced_accuracy
-from copydesk_eval.datasets import _require
+from copydesk_eval.datasets import require
 
 FRANK_METRICS = ("FactCC", "Dep Entail", "QAGS", "FEQA", "BertScore P Art")
 BUMP_METRICS = ("SummaC", "QAFactEval", "DAE", "FactCC", "QuestEval", "CoCo", "Q2")
@@ -36,9 +36,9 @@ def fit_and_score(dev: Sequence[tuple[float, bool]], test: Sequence[tuple[float,
 def frank_peers(data_dir: Path) -> dict[str, dict[str, float]]:
     labels = {
         (a["hash"], a["model_name"]): float(a["Factuality"]) < 1.0
-        for a in json.loads(_require(data_dir / "frank" / "human_annotations.json").read_text(encoding="utf-8"))
+        for a in json.loads(require(data_dir / "frank" / "human_annotations.json").read_text(encoding="utf-8"))
     }
-    rows = json.loads(_require(data_dir / "frank" / "baseline_factuality_metrics_outputs.json").read_text(encoding="utf-8"))
+    rows = json.loads(require(data_dir / "frank" / "baseline_factuality_metrics_outputs.json").read_text(encoding="utf-8"))
     out: dict[str, dict[str, float]] = {}
     for metric in FRANK_METRICS:
         out[metric] = {}
@@ -61,7 +61,7 @@ def bump_peers(data_dir: Path) -> dict[str, float]:
     items: dict[bool, list[tuple[str, dict[str, Any], bool]]] = {True: [], False: []}
     seen: set[str] = set()
     for task in ("task1_dataset.json", "task2_dataset.json"):
-        for r in json.loads(_require(data_dir / "bump" / task).read_text(encoding="utf-8")):
+        for r in json.loads(require(data_dir / "bump" / task).read_text(encoding="utf-8")):
             scores = r["scores"] if isinstance(r["scores"], dict) else json.loads(r["scores"].replace("'", '"'))
             key = str(r["article_id"])
             dev = is_dev_article(key)

@@ -22,20 +22,15 @@ from typing import Any
 import numpy as np
 
 from copydesk.align.embedder import Embedder
-from copydesk_eval.datasets import _require
-from copydesk_eval.retold import RetoldPair, load
-from copydesk_eval.tracing import _rate, tracing_corpus
-from copydesk.ingest import document_from_text
 from copydesk.library import Library
 from copydesk.models import DERIVATIONS, Cluster, Document, Relation
 from copydesk.segment import segment
 from copydesk.settings import Settings
 from copydesk.store.memory import MemoryStore
 from copydesk.trace.signals import body_text, containment
-
-
-def _doc(id: str, title: str | None, text: str, settings: Settings) -> Document:
-    return document_from_text(text, id=id, title=title, settings=settings, format="text")
+from copydesk_eval.datasets import require
+from copydesk_eval.retold import RetoldPair, load
+from copydesk_eval.tracing import percent, text_document, tracing_corpus
 
 
 def _library(settings: Settings, embedder: Embedder) -> Library:
@@ -79,25 +74,25 @@ def distractors(data_dir: Path, exclude: set[str], settings: Settings) -> list[D
     for key in sorted(articles):
         if key in exclude:
             continue
-        docs.append(_doc(f"d:{key}", None, articles[key], settings))
+        docs.append(text_document(articles[key], f"d:{key}", settings))
         if key in summaries:
-            docs.append(_doc(f"ds:{key}", None, summaries[key], settings))
+            docs.append(text_document(summaries[key], f"ds:{key}", settings))
     return docs
 
 
 def evaluate_provenance(
     data_dir: Path, embedder: Embedder, settings: Settings, progress: Callable[[str], None] | None = None
 ) -> dict[str, Any]:
-    _require(data_dir / "retold" / "pairs.jsonl")
+    require(data_dir / "retold" / "pairs.jsonl")
     families = _families(data_dir)
     retellings = [(sid, f[kind]) for sid, f in sorted(families.items()) for kind in ("drifted", "faithful") if kind in f]
 
     def source_doc(sid: str) -> Document:
         pair = families[sid]["drifted"]
-        return _doc(f"src:{sid}", pair.source_title, pair.source_text, settings)
+        return text_document(pair.source_text, f"src:{sid}", settings, pair.source_title)
 
     def derived_doc(pair: RetoldPair) -> Document:
-        return _doc(pair.id, pair.derived_title, pair.derived_text, settings)
+        return text_document(pair.derived_text, pair.id, settings, pair.derived_title)
 
     # A library of exactly one source and one retelling.
     alone = 0
@@ -144,20 +139,20 @@ def evaluate_provenance(
     )
     return {
         "retellings": len(retellings),
-        "two_article_source_first": _rate(alone, len(retellings)),
+        "two_article_source_first": percent(alone, len(retellings)),
         "crowded": {
             "articles": library.store.count(),
             "distractors": len(crowd),
-            "source_first": _rate(first, len(retellings)),
-            "trace_under_source": _rate(under, len(retellings)),
-            "siblings_both_under_source": _rate(siblings_under, counted["siblings"]),
+            "source_first": percent(first, len(retellings)),
+            "trace_under_source": percent(under, len(retellings)),
+            "siblings_both_under_source": percent(siblings_under, counted["siblings"]),
         },
         "pairs": {
-            "retellings_called_derived": _rate(called["retelling"], counted["retelling"]),
-            "independent_called_derived": _rate(called["independent"], counted["independent"]),
-            "siblings_without_source_called_derived": _rate(called["siblings"], counted["siblings"]),
-            "compare_retellings_derived": _rate(compare_says["retelling"], counted["retelling"]),
-            "compare_independent_derived": _rate(compare_says["independent"], counted["independent"]),
+            "retellings_called_derived": percent(called["retelling"], counted["retelling"]),
+            "independent_called_derived": percent(called["independent"], counted["independent"]),
+            "siblings_without_source_called_derived": percent(called["siblings"], counted["siblings"]),
+            "compare_retellings_derived": percent(compare_says["retelling"], counted["retelling"]),
+            "compare_independent_derived": percent(compare_says["independent"], counted["independent"]),
             "counts": counted,
             # The share of the derived text's word 3-grams found in the source (the paraphrase rule's wording).
             "wording": {role: {"min": round(min(v), 3), "median": round(float(np.median(v)), 3), "max": round(max(v), 3)}

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from copydesk.align.embedder import Embedder
-from copydesk_eval.claims import judged_unfaithful
-from copydesk_eval.datasets import LabelledSummary, _require
 from copydesk.ingest import document_from_text
 from copydesk.models import CompareResult, Document, Sentence
 from copydesk.pipeline import compare
 from copydesk.settings import Settings
+from copydesk_eval.claims import judged_unfaithful
+from copydesk_eval.datasets import LabelledSummary, require
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class RetoldPair:
 
 def load(data_dir: Path, name: str = "pairs.jsonl") -> list[RetoldPair]:
     pairs = []
-    for line in _require(data_dir / "retold" / name).read_text(encoding="utf-8").splitlines():
+    for line in require(data_dir / "retold" / name).read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         r = json.loads(line)
@@ -123,7 +123,7 @@ def score_pair(pair: RetoldPair, result: CompareResult) -> dict[str, Any]:
     return {"counts": counts, "per_kind": per_kind}
 
 
-def _rate(num: int, den: int) -> float:
+def share(num: int, den: int) -> float:
     return round(num / den, 4) if den else 0.0
 
 
@@ -148,22 +148,22 @@ def evaluate_retold(pairs: Sequence[RetoldPair], embedder: Embedder, settings: S
     return {
         "pairs": len(pairs),
         "drifts": drifted["planted"],
-        "drifts_caught": _rate(drifted["caught"], drifted["planted"]),
-        "drifts_right_kind": _rate(drifted["right_kind"], drifted["planted"]),
+        "drifts_caught": share(drifted["caught"], drifted["planted"]),
+        "drifts_right_kind": share(drifted["right_kind"], drifted["planted"]),
         "per_kind": {k: {"planted": c["planted"], "caught": c["caught"], "right_kind": c["right_kind"],
                          "findings": c["findings"], "findings_right": c["findings_right"]}
                      for k, c in sorted(per_kind.items())},
         "faithful_sentences": faithful["sentences"],
-        "faithful_distorted_share": _rate(faithful["distorted"], faithful["sentences"]),
-        "faithful_unsupported_share": _rate(faithful["unsupported"], faithful["sentences"]),
+        "faithful_distorted_share": share(faithful["distorted"], faithful["sentences"]),
+        "faithful_unsupported_share": share(faithful["unsupported"], faithful["sentences"]),
         "additions": drifted["additions"],
-        "additions_unsupported": _rate(drifted["additions_unsupported"], drifted["additions"]),
+        "additions_unsupported": share(drifted["additions_unsupported"], drifted["additions"]),
         "boilerplate_lines": drifted["boilerplate"],
-        "boilerplate_set_aside": _rate(drifted["boilerplate_set_aside"], drifted["boilerplate"]),
+        "boilerplate_set_aside": share(drifted["boilerplate_set_aside"], drifted["boilerplate"]),
         "alignment_checks": drifted["faithful_checks"] + faithful["faithful_checks"],
-        "aligned_right": _rate(drifted["faithful_aligned"] + faithful["faithful_aligned"],
+        "aligned_right": share(drifted["faithful_aligned"] + faithful["faithful_aligned"],
                                drifted["faithful_checks"] + faithful["faithful_checks"]),
-        "supported_and_aligned_right": _rate(drifted["faithful_supported_aligned"] + faithful["faithful_supported_aligned"],
+        "supported_and_aligned_right": share(drifted["faithful_supported_aligned"] + faithful["faithful_supported_aligned"],
                                              drifted["faithful_checks"] + faithful["faithful_checks"]),
         "same_story": drifted["same_story"] + faithful["same_story"],
         "false_alarm_examples": false_alarms,
@@ -187,8 +187,8 @@ def faithful_findings(items: Sequence[LabelledSummary], embedder: Embedder, sett
         flagged += judged_unfaithful(result)
         for v in result.verdicts:
             kinds.update({f.kind for f in v.findings})
-    return {"summaries": len(items), "sentences": sentences, "distorted_share": _rate(distorted, sentences),
-            "summaries_with_finding": _rate(with_finding, len(items)), "summaries_flagged": _rate(flagged, len(items)),
+    return {"summaries": len(items), "sentences": sentences, "distorted_share": share(distorted, sentences),
+            "summaries_with_finding": share(with_finding, len(items)), "summaries_flagged": share(flagged, len(items)),
             "findings": dict(kinds.most_common())}
 
 

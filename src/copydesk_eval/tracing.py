@@ -27,21 +27,21 @@ from typing import Any
 import numpy as np
 
 from copydesk.align.embedder import Embedder
-from copydesk_eval.alignment import is_dev_article
-from copydesk_eval.datasets import _require, bump_references
 from copydesk.ingest import document_from_text
 from copydesk.library import Library
 from copydesk.models import DERIVATIONS
-from copydesk.settings import Settings
 from copydesk.segment import segment
+from copydesk.settings import Settings
 from copydesk.store.memory import MemoryStore
 from copydesk.trace.signals import body_text, minhash, shingles
+from copydesk_eval.alignment import is_dev_article
+from copydesk_eval.datasets import bump_references, require
 
 _SWAPS = (("said", "stated"), ("says", "states"), ("told", "informed"), ("also", "additionally"), ("but", "however"))
 PLANTED_ARTICLES = 40  # articles whose copy, edit, summary and an unrelated article form the relation set
 
 
-def _stable_order(key: str) -> str:
+def stable_order(key: str) -> str:
     return hashlib.sha1(key.encode()).hexdigest()
 
 
@@ -49,11 +49,11 @@ def tracing_corpus(data_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
     """({article key: text}, {article key: its human reference summary}) from FRANK and BUMP."""
     articles: dict[str, str] = {}
     summaries: dict[str, str] = {}
-    with _require(data_dir / "frank" / "articles.jsonl").open(encoding="utf-8") as fh:
+    with require(data_dir / "frank" / "articles.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             r = json.loads(line)
             articles[r["hash"]] = "\n".join(r["article_lines"]) if r.get("article_lines") else r["article"]
-    with _require(data_dir / "frank" / "benchmark.jsonl").open(encoding="utf-8") as fh:
+    with require(data_dir / "frank" / "benchmark.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             r = json.loads(line)
             if r["hash"] in articles and r.get("reference"):
@@ -79,15 +79,16 @@ def verbatim_copy(text: str) -> str:
     return "Share this article\n" + text + "\nAll rights reserved.\n"
 
 
-def _doc(text: str, id: str, settings: Settings):
-    return document_from_text(text, id=id, settings=settings, format="text")
+def text_document(text: str, id: str, settings: Settings, title: str | None = None):
+    """An evaluation text as copydesk reads a plain-text file."""
+    return document_from_text(text, id=id, title=title, settings=settings, format="text")
 
 
 def independent_retellings(data_dir: Path, model: str = "BERTS2S") -> dict[str, str]:
     """{BBC article key: a summarizer's one-sentence summary}: told from the same article as the
     reference summary, but not from the reference. Our stand-in for two outlets reporting one event."""
     out = {}
-    with _require(data_dir / "frank" / "benchmark.jsonl").open(encoding="utf-8") as fh:
+    with require(data_dir / "frank" / "benchmark.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             r = json.loads(line)
             if r["dataset"] == "bbc" and r["model_name"] == model:
@@ -101,7 +102,7 @@ def shared_five_grams(derived: str, source: str) -> float:
     return len(grams & set(shingles(source, 5))) / len(grams) if grams else 0.0
 
 
-def _rate(hits: int, total: int) -> float:
+def percent(hits: int, total: int) -> float:
     return round(100 * hits / total, 1) if total else 0.0
 
 
@@ -111,8 +112,8 @@ def relation_figures(confusion: Counter[tuple[str, str]], kinds: Sequence[str]) 
         return sum(v for pair, v in confusion.items() if pair[side] == kind)
 
     return {
-        "relation_recall": {k: _rate(confusion[(k, k)], total(0, k)) for k in kinds},
-        "relation_precision": {k: _rate(confusion[(k, k)], total(1, k)) for k in kinds},
+        "relation_recall": {k: percent(confusion[(k, k)], total(0, k)) for k in kinds},
+        "relation_precision": {k: percent(confusion[(k, k)], total(1, k)) for k in kinds},
         "relation_confusion": {f"{g}->{p}": v for (g, p), v in sorted(confusion.items())},
     }
 
@@ -135,7 +136,7 @@ def _retrieval(library: Library, articles, summaries, queried, settings, progres
     failures = []
     for n, k in enumerate(queried, 1):
         truth = f"a:{k}"
-        summary = _doc(summaries[k], f"s:{k}", settings)
+        summary = text_document(summaries[k], f"s:{k}", settings)
         # Baseline: n-gram text reuse alone (MinHash of 5-word shingles, as text-reuse tools do).
         signature = minhash(body_text(segment(summary)), settings)
         minhash_best = stored_ids[int(np.argmax((signatures == signature).mean(axis=1)))]
@@ -166,17 +167,17 @@ def _retrieval(library: Library, articles, summaries, queried, settings, progres
         hits = {d: sum(r["rank"] is not None and r["rank"] < d for r in part) for d in (1, 5)}
         return {
             "queries": len(part),
-            "minhash_only_top1": _rate(sum(r["minhash_top1"] for r in part), len(part)),
+            "minhash_only_top1": percent(sum(r["minhash_top1"] for r in part), len(part)),
             **{
-                f"candidate_recall_at_{d}": _rate(sum(r["cand_rank"] is not None and r["cand_rank"] < d for r in part), len(part))
+                f"candidate_recall_at_{d}": percent(sum(r["cand_rank"] is not None and r["cand_rank"] < d for r in part), len(part))
                 for d in (1, 5, 10)
             },
-            **{f"source_recall_at_{d}": _rate(hits[d], len(part)) for d in (1, 5)},
+            **{f"source_recall_at_{d}": percent(hits[d], len(part)) for d in (1, 5)},
             "source_recall_at_5_interval": wilson_interval(hits[5], len(part)),
             # What a reader must look past: articles listed that are not the summary's source.
             "others_listed_mean": round(sum(r["others_listed"] for r in part) / max(len(part), 1), 2),
-            "direction_decided": _rate(len(decided), len(found)),
-            "direction_accuracy": _rate(sum(r["direction_right"] for r in decided), len(decided)),
+            "direction_decided": percent(len(decided), len(found)),
+            "direction_accuracy": percent(sum(r["direction_right"] for r in decided), len(decided)),
         }
 
     return {
@@ -191,26 +192,26 @@ def _relations(library: Library, articles, summaries, independent, planted, sett
     for i, k in enumerate(planted):
         base = f"a:{k}"
         cases = (
-            ("verbatim_copy", _doc(verbatim_copy(articles[k]), f"copy:{k}", settings)),
-            ("light_edit", _doc(light_edit(articles[k]), f"edit:{k}", settings)),
-            ("paraphrase", _doc(summaries[k], f"s:{k}", settings)),
+            ("verbatim_copy", text_document(verbatim_copy(articles[k]), f"copy:{k}", settings)),
+            ("light_edit", text_document(light_edit(articles[k]), f"edit:{k}", settings)),
+            ("paraphrase", text_document(summaries[k], f"s:{k}", settings)),
             ("unrelated", f"a:{planted[(i + 1) % len(planted)]}"),
         )
         for gold, derived in cases:
             confusion[(gold, library.relate(base, derived).relation)] += 1
     # Two retellings of one article, neither made from the other: calling them a copy is a false alarm.
     # Every such pair of the test half (one-sentence texts: cheap to relate).
-    pairs = [k for k in sorted(independent, key=_stable_order) if k in summaries and not is_dev_article(k)]
+    pairs = [k for k in sorted(independent, key=stable_order) if k in summaries and not is_dev_article(k)]
     verdicts = Counter(
-        library.relate(_doc(summaries[k], f"s:{k}", settings), _doc(independent[k], f"m:{k}", settings)).relation
+        library.relate(text_document(summaries[k], f"s:{k}", settings), text_document(independent[k], f"m:{k}", settings)).relation
         for k in pairs
     )
     return {
         "relation_pairs": sum(confusion.values()),
-        "relation_accuracy": _rate(sum(v for (g, p), v in confusion.items() if g == p), sum(confusion.values())),
+        "relation_accuracy": percent(sum(v for (g, p), v in confusion.items() if g == p), sum(confusion.values())),
         **relation_figures(confusion, ("verbatim_copy", "light_edit", "paraphrase", "unrelated")),
         "independent_pairs": len(pairs),
-        "independent_false_copy": _rate(sum(v for r, v in verdicts.items() if r in DERIVATIONS), len(pairs)),
+        "independent_false_copy": percent(sum(v for r, v in verdicts.items() if r in DERIVATIONS), len(pairs)),
         "independent_relations": dict(sorted(verdicts.items())),
     }
 
@@ -223,9 +224,9 @@ def evaluate_tracing(
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     articles, summaries = tracing_corpus(data_dir)
-    keys = sorted(articles, key=_stable_order)
+    keys = sorted(articles, key=stable_order)
     library = Library(MemoryStore(), settings, embedder=embedder)
-    library.add((_doc(articles[k], f"a:{k}", settings) for k in keys), on_error=lambda e: None)
+    library.add((text_document(articles[k], f"a:{k}", settings) for k in keys), on_error=lambda e: None)
     # Queries come from the test half; the dev half fit the candidate cut-off (scripts/calibrate_tracing.py).
     stored = [k for k in keys if library.store.get(f"a:{k}") and k in summaries and not is_dev_article(k)]
     retrieval = _retrieval(library, articles, summaries, stored[:retrieval_limit], settings, progress)

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from copydesk.settings import Settings
 from copydesk_eval.alignment import is_dev_article
 from copydesk_eval.corruptions import ARTICLES, evaluate_corruptions
 from copydesk_eval.datasets import bump_references
-from copydesk.settings import Settings
 
 pytestmark = [pytest.mark.model, pytest.mark.data]
 FLOORS = json.loads((Path(__file__).resolve().parents[2] / "eval" / "floors.json").read_text())

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
+from copydesk.ingest.stream import iter_documents
 from copydesk_eval import generated
 from copydesk_eval.alignment import is_dev_article
-from copydesk.ingest.stream import iter_documents
 
 TOWNS = ["Velmora", "Ostrava", "Kestrel", "Lumbridge", "Carrowmore", "Tiverton", "Ashcombe", "Pellham",
          "Dunmore", "Brackley", "Fenwick", "Halden", "Marlow", "Wexham", "Rothley", "Selwyn"]

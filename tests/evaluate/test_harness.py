@@ -118,8 +118,8 @@ def test_word_overlap_counts_majority_marked_words():
 
 
 def test_taggers_markdown_has_a_row_per_tagger_and_the_dev_set_sizes():
-    from copydesk_eval.harness import taggers_markdown
     from copydesk.settings import CAPITALISED, SPACY_NER
+    from copydesk_eval.harness import taggers_markdown
 
     figures = {"n": {"bump": 449, "frank_xsum": 224}, SPACY_NER: {"bump": 0.535, "frank_xsum": 0.615},
                CAPITALISED: {"bump": 0.532, "frank_xsum": 0.544}}

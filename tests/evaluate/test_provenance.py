@@ -1,8 +1,8 @@
 """Reading `sources` lists and trace trees as the retold-set provenance figures do."""
 
+from copydesk.models import Cluster
 from copydesk_eval.harness import provenance_markdown
 from copydesk_eval.provenance import listed_first, parent_in
-from copydesk.models import Cluster
 from tests.trace.test_cluster import rel
 
 
