@@ -187,3 +187,14 @@ def test_settings_doc_is_rendered_from_the_source_and_describes_every_value():
     rows = settings_docs.settings_rows() + settings_docs.constant_rows()
     assert any("`ROUNDING_TOLERANCE` | `0.12`" in row for row in rows)  # a rule's constant is listed with its value
     assert [row for row in rows if row.rstrip().endswith("|  |")] == []  # each says what it decides
+
+
+def test_evaluation_doc_is_rendered_from_the_results():
+    from copydesk_eval.harness import markdown
+
+    results = json.loads((ROOT / "eval" / "results.json").read_text())
+    committed = (ROOT / "docs" / "EVALUATION.md").read_text()
+    assert committed == markdown(results, ROOT), "docs/EVALUATION.md differs from eval/results.json: rerun make eval"
+    figure = f"**{100 * results['claims']['bump']['balanced_accuracy']:.1f}**"
+    assert figure in committed
+    assert committed.replace(figure, "**99.9**", 1) != markdown(results, ROOT)  # a typed-over figure is caught

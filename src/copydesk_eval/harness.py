@@ -232,67 +232,7 @@ def markdown(results: dict[str, Any], root_dir: Path = Path(".")) -> str:
         "",
     ]
     if "alignment" in results:
-        a = results["alignment"]
-        m, r = a["mrpc_test"], a["bump_retelling"]
-        lines += [
-            "## Alignment",
-            "",
-            "### MRPC: is one newswire sentence a retelling of another?",
-            "",
-            "Microsoft Research Paraphrase Corpus (Dolan & Brockett 2005; MSR-SSLA licence, non-commercial).",
-            "Threshold and anchor weight fit on the dev splits only (MRPC train + the dev half of the retelling set;",
-            "`scripts/calibrate_alignment.py`, result in `src/copydesk/calibration.json`);",
-            f"figures below are on the test split as stored here ({m['n']:,} pairs). Score = (1 − w)·cosine + w·anchor overlap.",
-            "MRPC's raters saw numbers and dates masked, so its labels ignore figure mismatches (the claim check handles those).",
-            "",
-            "| system | F1 | accuracy | balanced acc. | precision | recall | notes |",
-            "|---|---|---|---|---|---|---|",
-            f"| **copydesk** (MiniLM + anchors, no training on MRPC) | **{_pct(m['f1'])}** | {_pct(m['accuracy'])}"
-            f" | {_pct(m['balanced_accuracy'])} | {_pct(m['precision'])} | {_pct(m['recall'])} | CPU, offline |",
-        ]
-        fm = a["fast"]["mrpc_test"]
-        lines.append(
-            f"| copydesk `--fast` (static embeddings distilled from MiniLM) | {_pct(fm['f1'])} | {_pct(fm['accuracy'])}"
-            f" | {_pct(fm['balanced_accuracy'])} | {_pct(fm['precision'])} | {_pct(fm['recall'])}"
-            f" | threshold {a['fast']['settings']['match_threshold']} |"
-        )
-        for name, f1, acc, cite in MRPC_PEERS:
-            lines.append(f"| {name} | {f1} | {acc} | | | | {cite}; full 1,725-pair test set |")
-        lines += [
-            "",
-            "Where we stand: our threshold is set for *retelling* (does the derived sentence come from this one?),",
-            "not MRPC's *equivalence*. MRPC's 'not equivalent' pairs are mostly same-story sentences that share",
-            "much content; we align most of them (high recall, low precision) and leave what changed to the claim",
-            "check. As a plain paraphrase classifier this is barely above the majority baseline and well below a",
-            "model fine-tuned on MRPC.",
-        ]
-        lines += [
-            "",
-            "### Retelling: are human summary sentences backed by their own article?",
-            "",
-            f"BUMP's reference summaries of {r['articles']} CNN/DM articles (Ma et al. 2023; MIT). Each summary sentence is",
-            "aligned with the full aligner (datelines, merges, splits) against its own article (should be backed) and",
-            "against a different article picked by a fixed hash (should not be). Figures are on the test half of the",
-            "articles (split by a hash of the article id); the dev half took part in calibration.",
-            "",
-            "| embedder | sentences | precision | recall | F1 | accuracy | balanced acc. |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for label, row in (("MiniLM (default)", r), ("static (`--fast`)", a["fast"]["bump_retelling"])):
-            lines.append(
-                f"| {label} | {row['n']:,} | {_pct(row['precision'])} | {_pct(row['recall'])} | {_pct(row['f1'])}"
-                f" | {_pct(row['accuracy'])} | {_pct(row['balanced_accuracy'])} |"
-            )
-        lines += [
-            "",
-            "No published system reports this exact task; it is our own construction from BUMP's files.",
-            "",
-            "Worst cases (MiniLM):",
-            "",
-        ]
-        lines += [f"- missed, though its own article backs it: “{t}”" for t in r.get("missed_examples", [])[:3]]
-        lines += [f"- backed by an unrelated article: “{t}”" for t in r.get("wrongly_backed_examples", [])[:3]]
-        lines.append("")
+        lines += alignment_markdown(results["alignment"])
     if "claims" in results:
         lines += claims_markdown(results["claims"])
     if "retold" in results:
@@ -307,6 +247,71 @@ def markdown(results: dict[str, Any], root_dir: Path = Path(".")) -> str:
     if "provenance" in results:
         lines += provenance_markdown(results["provenance"])
     return "\n".join(lines)
+
+
+def alignment_markdown(a: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    m, r = a["mrpc_test"], a["bump_retelling"]
+    lines += [
+        "## Alignment",
+        "",
+        "### MRPC: is one newswire sentence a retelling of another?",
+        "",
+        "Microsoft Research Paraphrase Corpus (Dolan & Brockett 2005; MSR-SSLA licence, non-commercial).",
+        "Threshold and anchor weight fit on the dev splits only (MRPC train + the dev half of the retelling set;",
+        "`scripts/calibrate_alignment.py`, result in `src/copydesk/calibration.json`);",
+        f"figures below are on the test split as stored here ({m['n']:,} pairs). Score = (1 − w)·cosine + w·anchor overlap.",
+        "MRPC's raters saw numbers and dates masked, so its labels ignore figure mismatches (the claim check handles those).",
+        "",
+        "| system | F1 | accuracy | balanced acc. | precision | recall | notes |",
+        "|---|---|---|---|---|---|---|",
+        f"| **copydesk** (MiniLM + anchors, no training on MRPC) | **{_pct(m['f1'])}** | {_pct(m['accuracy'])}"
+        f" | {_pct(m['balanced_accuracy'])} | {_pct(m['precision'])} | {_pct(m['recall'])} | CPU, offline |",
+    ]
+    fm = a["fast"]["mrpc_test"]
+    lines.append(
+        f"| copydesk `--fast` (static embeddings distilled from MiniLM) | {_pct(fm['f1'])} | {_pct(fm['accuracy'])}"
+        f" | {_pct(fm['balanced_accuracy'])} | {_pct(fm['precision'])} | {_pct(fm['recall'])}"
+        f" | threshold {a['fast']['settings']['match_threshold']} |"
+    )
+    for name, f1, acc, cite in MRPC_PEERS:
+        lines.append(f"| {name} | {f1} | {acc} | | | | {cite}; full 1,725-pair test set |")
+    lines += [
+        "",
+        "Where we stand: our threshold is set for *retelling* (does the derived sentence come from this one?),",
+        "not MRPC's *equivalence*. MRPC's 'not equivalent' pairs are mostly same-story sentences that share",
+        "much content; we align most of them (high recall, low precision) and leave what changed to the claim",
+        "check. As a plain paraphrase classifier this is barely above the majority baseline and well below a",
+        "model fine-tuned on MRPC.",
+    ]
+    lines += [
+        "",
+        "### Retelling: are human summary sentences backed by their own article?",
+        "",
+        f"BUMP's reference summaries of {r['articles']} CNN/DM articles (Ma et al. 2023; MIT). Each summary sentence is",
+        "aligned with the full aligner (datelines, merges, splits) against its own article (should be backed) and",
+        "against a different article picked by a fixed hash (should not be). Figures are on the test half of the",
+        "articles (split by a hash of the article id); the dev half took part in calibration.",
+        "",
+        "| embedder | sentences | precision | recall | F1 | accuracy | balanced acc. |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, row in (("MiniLM (default)", r), ("static (`--fast`)", a["fast"]["bump_retelling"])):
+        lines.append(
+            f"| {label} | {row['n']:,} | {_pct(row['precision'])} | {_pct(row['recall'])} | {_pct(row['f1'])}"
+            f" | {_pct(row['accuracy'])} | {_pct(row['balanced_accuracy'])} |"
+        )
+    lines += [
+        "",
+        "No published system reports this exact task; it is our own construction from BUMP's files.",
+        "",
+        "Worst cases (MiniLM):",
+        "",
+    ]
+    lines += [f"- missed, though its own article backs it: “{t}”" for t in r.get("missed_examples", [])[:3]]
+    lines += [f"- backed by an unrelated article: “{t}”" for t in r.get("wrongly_backed_examples", [])[:3]]
+    lines.append("")
+    return lines
 
 
 RETOLD_GOALS = "drifts caught ≥ 85%, right kind ≥ 65%, faithful sentences distorted ≤ 5%, additions unsupported ≥ 90%, boilerplate set aside ≥ 95%, same story 24/24"
@@ -531,12 +536,44 @@ def taggers_markdown(t: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def tracing_notes_markdown(main: dict[str, Any]) -> list[str]:
+    """How to read the relation table, and the worst retrievals (first run)."""
+    lines: list[str] = []
+    lines += [
+        "",
+        "R / P: recall / precision per planted relation (%). Confusions (gold->predicted, first run): "
+        + _confusions(main)
+        + ".",
+        "",
+        "No labelled pairs of independent reporting (`same_event`) exist here; as a stand-in, the last column pairs two retellings of one BBC article made",
+        "independently (the human reference summary and the BERTS2S model's summary, FRANK; every such pair of",
+        "the test half): neither was made from the other, so any copy relation (`verbatim_copy`, `light_edit`,",
+        "`paraphrase`) between them is a false copy. Relations found (first run): "
+        + ", ".join(f"{k} {v}" for k, v in main["independent_relations"].items())
+        + ".",
+        "Two one-sentence summaries of one article say nearly the same thing: one backs the other fully, in",
+        "order, as a retelling would. So two briefs (at most `brief_max_sentences` story sentences each) are",
+        "never called a `paraphrase`; only shared wording (the Jaccard cut-offs) makes them a copy. Before this",
+        "rule, MiniLM called 55% of the 40 pairs then used (both halves) copies, static embeddings 17.5%. Now this",
+        "column checks that rule and the Jaccard cut-offs rather than a finer judgment, and what the rule",
+        "costs is not measured here: a brief rewritten from another brief is reported as the same story, not",
+        "as a retelling.",
+        "",
+        "Worst cases (summaries whose article was not ranked first):",
+        "",
+    ]
+    for ex in main["worst_retrievals"][:4]:
+        lines.append(f"- “{ex['summary'][:150]}” — article {ex['article']}, found {ex['found'] or 'nothing'}")
+    lines.append("")
+    return lines
+
+
 def tracing_markdown(t: dict[str, Any]) -> list[str]:
     def interval(f: dict[str, Any]) -> str:
         low, high = f["source_recall_at_5_interval"]
         return f"{low}–{high}"
 
-    runs = [("static (`--fast`), CI subset", t["fast_subset"])]
+    runs = [(f"static (`--fast`), first {CI_TRACING_QUERIES} summaries", t["fast_subset"])]
     if "default" in t:
         runs.insert(0, (f"{t['default']['embedder']} (default), all", t["default"]))
     lines = [
@@ -598,33 +635,7 @@ def tracing_markdown(t: dict[str, Any]) -> list[str]:
             f"| {label} | {r['relation_pairs']} | **{r['relation_accuracy']}** | {cells}"
             f" | {r['independent_false_copy']}% of {r['independent_pairs']} |"
         )
-    main = runs[0][1]
-    lines += [
-        "",
-        "R / P: recall / precision per planted relation (%). Confusions (gold->predicted, first run): "
-        + _confusions(main)
-        + ".",
-        "",
-        "No labelled pairs of independent reporting (`same_event`) exist here; as a stand-in, the last column pairs two retellings of one BBC article made",
-        "independently (the human reference summary and the BERTS2S model's summary, FRANK; every such pair of",
-        "the test half): neither was made from the other, so any copy relation (`verbatim_copy`, `light_edit`,",
-        "`paraphrase`) between them is a false copy. Relations found (first run): "
-        + ", ".join(f"{k} {v}" for k, v in main["independent_relations"].items())
-        + ".",
-        "Two one-sentence summaries of one article say nearly the same thing: one backs the other fully, in",
-        "order, as a retelling would. So two briefs (at most `brief_max_sentences` story sentences each) are",
-        "never called a `paraphrase`; only shared wording (the Jaccard cut-offs) makes them a copy. Before this",
-        "rule, MiniLM called 55% of the 40 pairs then used (both halves) copies, static embeddings 17.5%. Now this",
-        "column checks that rule and the Jaccard cut-offs rather than a finer judgment, and what the rule",
-        "costs is not measured here: a brief rewritten from another brief is reported as the same story, not",
-        "as a retelling.",
-        "",
-        "Worst cases (summaries whose article was not ranked first):",
-        "",
-    ]
-    for ex in main["worst_retrievals"][:4]:
-        lines.append(f"- “{ex['summary'][:150]}” — article {ex['article']}, found {ex['found'] or 'nothing'}")
-    lines.append("")
+    lines += tracing_notes_markdown(runs[0][1])
     return lines
 
 
@@ -638,6 +649,72 @@ CLAIM_SETS = (
 
 
 CLAIM_SET_NAMES = {key for key, _, _ in CLAIM_SETS}
+
+
+def peers_markdown(c: dict[str, Any]) -> list[str]:
+    """Other checkers' published scores turned into calls, on the same items."""
+    p = c.get("peers", {})
+    if not p:
+        return []
+    lines: list[str] = []
+    lines += [
+        "",
+        "### Peers on the same items",
+        "",
+        "FRANK and BUMP ship published per-summary scores of other checkers. We turn each score into a call with a",
+        "threshold fit on the dev part (FRANK valid split / BUMP dev half) and report BAcc on the same test items as",
+        "copydesk (`src/copydesk_eval/peers.py`).",
+        "",
+        "| system | BUMP | FRANK CNN/DM | FRANK XSum |",
+        "|---|---|---|---|",
+        "| **copydesk** (spaCy names and rules over aligned sentences, CPU, names the changed fact) | "
+        + " | ".join(f"**{_pct(c[k]['balanced_accuracy'])}**" if k in c else "" for k in ("bump", "frank_cnndm", "frank_xsum"))
+        + " |",
+    ]
+    names = sorted(set(p.get("bump", {})) | set(p.get("frank", {})))
+    for metric in names:
+        bump = p.get("bump", {}).get(metric)
+        frank = p.get("frank", {}).get(metric, {})
+        cells = [_pct(bump) if bump is not None else "", _pct(frank["cnndm"]) if frank else "", _pct(frank["bbc"]) if frank else ""]
+        lines.append(f"| {metric} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Published figures on other data, for orientation only (different items and splits): entity/number overlap",
+        "baseline ~62 BAcc on XSumFaith; SummaC-ZS 72.1 and SummaC-Conv 74.4 BAcc on the SummaC benchmark",
+        "(Laban et al. 2022); MiniCheck-FT5 75.0 and the best 7B checker 77.4 BAcc on LLM-AggreFact (Tang et al. 2024).",
+    ]
+    return lines
+
+
+def corruptions_markdown(k: dict[str, Any] | None) -> list[str]:
+    if not k:
+        return []
+    lines: list[str] = []
+    lines += [
+        "",
+        "### Per finding kind, on generated corruptions",
+        "",
+        f"`copydesk_eval.corrupt` changes one fact at a time in real sentences (the first {k['sentences_per_article']}"
+        f" sentences of 8+ words of the first {k['articles']} BUMP test-half articles); each variant and each untouched",
+        "sentence is checked against its article. Recall: the variant got a finding of its kind. Precision: texts",
+        "with a finding of that kind that really are that kind. The generator shares no code or word lists with the",
+        "checker (its own name finder, month names, reporting verbs, quote marks and swap tables). Half its name swaps",
+        "take a name the same article uses elsewhere (BUMP's intrinsic error), which the rules accept by design (a",
+        "name from elsewhere in the story is no changed name), so `entity_changed` recall is low; fabricated",
+        "quotations are sentences of other stories. These are synthetic changes: the figures on people's labels",
+        "above and on the retold set below are the ones to judge the checker by.",
+        "",
+        "| kind | variants | recall | precision | flagged at all |",
+        "|---|---|---|---|---|",
+    ]
+    for kind in KINDS:  # fixed order, whether the figures are fresh or reloaded from JSON
+        v = k["per_kind"][kind]
+        cells = [_pct(v[m]) if v[m] is not None else "–" for m in ("recall", "precision", "flagged_any")]
+        lines.append(f"| `{kind}` | {v['n']} | " + " | ".join(cells) + " |")
+    lines += ["", f"Untouched sentences flagged: {_pct(k['false_alarm_rate'])}% of {k['untouched']}. They are word-for-word"
+              " copies, which the claim check supports without checking, so this says nothing about false alarms;"
+              " those are measured on real faithful summaries (\"False alarms on real faithful summaries\", under the retold set)."]
+    return lines
 
 
 def claims_markdown(c: dict[str, Any]) -> list[str]:
@@ -656,60 +733,8 @@ def claims_markdown(c: dict[str, Any]) -> list[str]:
         if key in c:
             r = c[key]
             lines.append(f"| {name} | {what} | {r['split']} | {r['n']:,} ({r['unfaithful']:,}) | **{_pct(r['balanced_accuracy'])}** |")
-    p = c.get("peers", {})
-    if p:
-        lines += [
-            "",
-            "### Peers on the same items",
-            "",
-            "FRANK and BUMP ship published per-summary scores of other checkers. We turn each score into a call with a",
-            "threshold fit on the dev part (FRANK valid split / BUMP dev half) and report BAcc on the same test items as",
-            "copydesk (`src/copydesk_eval/peers.py`).",
-            "",
-            "| system | BUMP | FRANK CNN/DM | FRANK XSum |",
-            "|---|---|---|---|",
-            "| **copydesk** (spaCy names and rules over aligned sentences, CPU, names the changed fact) | "
-            + " | ".join(f"**{_pct(c[k]['balanced_accuracy'])}**" if k in c else "" for k in ("bump", "frank_cnndm", "frank_xsum"))
-            + " |",
-        ]
-        names = sorted(set(p.get("bump", {})) | set(p.get("frank", {})))
-        for metric in names:
-            bump = p.get("bump", {}).get(metric)
-            frank = p.get("frank", {}).get(metric, {})
-            cells = [_pct(bump) if bump is not None else "", _pct(frank["cnndm"]) if frank else "", _pct(frank["bbc"]) if frank else ""]
-            lines.append(f"| {metric} | " + " | ".join(cells) + " |")
-        lines += [
-            "",
-            "Published figures on other data, for orientation only (different items and splits): entity/number overlap",
-            "baseline ~62 BAcc on XSumFaith; SummaC-ZS 72.1 and SummaC-Conv 74.4 BAcc on the SummaC benchmark",
-            "(Laban et al. 2022); MiniCheck-FT5 75.0 and the best 7B checker 77.4 BAcc on LLM-AggreFact (Tang et al. 2024).",
-        ]
-    k = c.get("corruptions")
-    if k:
-        lines += [
-            "",
-            "### Per finding kind, on generated corruptions",
-            "",
-            f"`copydesk_eval.corrupt` changes one fact at a time in real sentences (the first {k['sentences_per_article']}"
-            f" sentences of 8+ words of the first {k['articles']} BUMP test-half articles); each variant and each untouched",
-            "sentence is checked against its article. Recall: the variant got a finding of its kind. Precision: texts",
-            "with a finding of that kind that really are that kind. The generator shares no code or word lists with the",
-            "checker (its own name finder, month names, reporting verbs, quote marks and swap tables). Half its name swaps",
-            "take a name the same article uses elsewhere (BUMP's intrinsic error), which the rules accept by design (a",
-            "name from elsewhere in the story is no changed name), so `entity_changed` recall is low; fabricated",
-            "quotations are sentences of other stories. These are synthetic changes: the figures on people's labels",
-            "above and on the retold set below are the ones to judge the checker by.",
-            "",
-            "| kind | variants | recall | precision | flagged at all |",
-            "|---|---|---|---|---|",
-        ]
-        for kind in KINDS:  # fixed order, whether the figures are fresh or reloaded from JSON
-            v = k["per_kind"][kind]
-            cells = [_pct(v[m]) if v[m] is not None else "–" for m in ("recall", "precision", "flagged_any")]
-            lines.append(f"| `{kind}` | {v['n']} | " + " | ".join(cells) + " |")
-        lines += ["", f"Untouched sentences flagged: {_pct(k['false_alarm_rate'])}% of {k['untouched']}. They are word-for-word"
-                  " copies, which the claim check supports without checking, so this says nothing about false alarms;"
-                  " those are measured on real faithful summaries (\"False alarms on real faithful summaries\", under the retold set)."]
+    lines += peers_markdown(c)
+    lines += corruptions_markdown(c.get("corruptions"))
     lines += ["", "### Confusion matrices (summary level; positive = unfaithful)", ""]
     lines += ["| dataset | flagged & unfaithful | flagged & faithful | missed | passed & faithful |", "|---|---|---|---|---|"]
     for key, name, _ in CLAIM_SETS:
