@@ -4,7 +4,7 @@ dates with a day, month and year count: "last Tuesday" means nothing once stored
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 
 # dateparser's parsers for dates written out in full; no relative times ("2 hours ago") or bare numbers.
@@ -29,3 +29,17 @@ def parse_time(value: str | None) -> datetime | None:
     import dateparser  # slow to import: only for dates that are not ISO
 
     return dateparser.parse(text, settings=_ABSOLUTE)
+
+
+@lru_cache(maxsize=4096)  # asked again for every sentence of an article
+def parse_day(value: str | None) -> date | None:
+    """The calendar day a publication time names, as written (not moved to UTC): what "yesterday" or
+    "last year" in the article counts from. None when `value` is not a date we can read."""
+    if not value or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        when = parse_time(value)
+        return when.date() if when else None
+

@@ -1,12 +1,15 @@
 """Each finding kind on a minimal source/derived pair, with its spans in both texts."""
 
+from datetime import date
+
 import pytest
 
 from copydesk.check import verdicts
-from copydesk.check.atoms import extract_atoms, parse_date
+from copydesk.check.atoms import extract_atoms
 from copydesk.ingest import document_from_text
 from copydesk.models import Alignment
 from copydesk.segment import segment
+from copydesk.timestamps import parse_day
 
 
 def judge(source: str, derived: str, published: str | None = None):
@@ -63,12 +66,22 @@ def test_faithful_paraphrase_has_no_findings():
 
 
 def test_relative_dates_resolve_against_the_article_date():
-    atoms = extract_atoms("Last year's claims rose 18% from a year earlier.", parse_date("2023-01-10"))
+    atoms = extract_atoms("Last year's claims rose 18% from a year earlier.", parse_day("2023-01-10"))
     assert [(a.text, a.value) for a in atoms if a.kind == "relative_time"] == [("Last year's", "2022"), ("a year earlier", "relative:-1")]
     v, _, _ = judge("Insurers received 4,120 claims in 2021.", "Last year's claims reached 4,120.", published="2023-01-10")
     assert [f.kind for f in v[0].findings] == ["time_scope_changed"]
     v, _, _ = judge("Insurers received 4,120 claims in 2021.", "Last year's claims reached 4,120.", published="2022-03-01")
     assert v[0].verdict == "supported"
+    # a date as pages print it counts too (it was read as ISO only, so "last year" went unresolved)
+    v, _, _ = judge("Insurers received 4,120 claims in 2021.", "Last year's claims reached 4,120.", published="3 March 2023")
+    assert [f.kind for f in v[0].findings] == ["time_scope_changed"]
+
+
+def test_the_article_day_is_the_day_as_written():
+    assert parse_day("2023-01-10T23:30:00-05:00") == date(2023, 1, 10)  # not moved to the next UTC day
+    assert parse_day("June 3, 2021 10:15 GMT") == date(2021, 6, 3)
+    assert parse_day("03/06/2021") == date(2021, 6, 3)  # day first, as parse_time reads it
+    assert parse_day("sometime in spring") is None and parse_day("") is None and parse_day(None) is None
 
 
 def test_fact_from_a_neighbouring_source_sentence_is_not_a_change():

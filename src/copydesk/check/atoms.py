@@ -242,13 +242,3 @@ def quote_key(quote: str) -> str:
     return " ".join(re.findall(r"[a-z0-9']+", quote.lower()))
 
 
-def parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None

@@ -13,9 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from copydesk.check.atoms import UNIT_DAYS, Atom, extract_atoms, parse_date, quote_key
+from copydesk.check.atoms import UNIT_DAYS, Atom, extract_atoms, quote_key
 from copydesk.check.entities import Entity
 from copydesk.models import Document, Finding, Sentence
+from copydesk.timestamps import parse_day
 
 SEVERITY = {
     "number_changed": "high", "time_scope_changed": "high", "entity_changed": "high", "quote_fabricated": "high",
@@ -68,7 +69,7 @@ class Located:
 
 
 def sentence_atoms(sentence: Sentence, document: Document, entities: Sequence[Entity] | None = None) -> list[Located]:
-    atoms = extract_atoms(sentence.clean, parse_date(document.published), entities)
+    atoms = extract_atoms(sentence.clean, parse_day(document.published), entities)
     # The outlet named in a credit line ("the Daily Mail reported") is credit, not a name to check
     # or a speaker.
     credits = [a for a in atoms if a.kind == "credit"]
