@@ -198,3 +198,17 @@ def test_evaluation_doc_is_rendered_from_the_results():
     figure = f"**{100 * results['claims']['bump']['balanced_accuracy']:.1f}**"
     assert figure in committed
     assert committed.replace(figure, "**99.9**", 1) != markdown(results, ROOT)  # a typed-over figure is caught
+
+
+def test_web_and_evaluation_functions_stay_short():
+    import ast
+
+    long_ones = []
+    for folder in ("src/copydesk/web", "src/copydesk_eval"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 80:
+                    long_ones.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+                if isinstance(node, ast.FunctionDef) and node.name == "create_app":
+                    assert node.end_lineno - node.lineno < 60
+    assert long_ones == []

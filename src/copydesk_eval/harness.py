@@ -231,21 +231,15 @@ def markdown(results: dict[str, Any], root_dir: Path = Path(".")) -> str:
         "| XSumFaith (Maynez et al. 2020) | 2,025 summaries; 980 with article text | CC BY 4.0 | claim check, flagged spans | none fit / all |",
         "",
     ]
-    if "alignment" in results:
-        lines += alignment_markdown(results["alignment"])
-    if "claims" in results:
-        lines += claims_markdown(results["claims"])
-    if "retold" in results:
-        lines += retold_markdown(results["retold"])
-    lines += splitters_markdown(root_dir)
-    if "taggers" in results:
-        lines += taggers_markdown(results["taggers"])
-    if "tracing" in results:
-        lines += tracing_markdown(results["tracing"])
-    if "generated" in results:
-        lines += generated_markdown(results["generated"])
-    if "provenance" in results:
-        lines += provenance_markdown(results["provenance"])
+    # Each evaluator's section, in reading order, where it ran; the splitter comparison reads its own file.
+    sections = (("alignment", alignment_markdown), ("claims", claims_markdown), ("retold", retold_markdown),
+                ("splitters", None), ("taggers", taggers_markdown), ("tracing", tracing_markdown),
+                ("generated", generated_markdown), ("provenance", provenance_markdown))
+    for key, render in sections:
+        if render is None:
+            lines += splitters_markdown(root_dir)
+        elif key in results:
+            lines += render(results[key])
     return "\n".join(lines)
 
 
