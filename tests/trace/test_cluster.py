@@ -81,6 +81,20 @@ def test_credit_looks_for_outlet_author_domain_or_link():
     assert credited(LibraryArticle(id="s", content_hash="h", text="x"), told("anything")) is None
 
 
+def test_an_outlet_named_in_words_credits_its_address():
+    mail = LibraryArticle(id="s", content_hash="h", text="x", url="https://www.dailymail.co.uk/news/article-1/x.html")
+    cnn = LibraryArticle(id="s", content_hash="h", text="x", url="https://edition.cnn.com/2015/04/01/a.html")
+    told = lambda text: LibraryArticle(id="d", content_hash="h2", text=text)  # noqa: E731
+    assert credited(mail, told("The couple were fined £200, the Daily Mail reported.")) is True
+    assert credited(mail, told("The couple were fined £200, the Mail said.")) is False
+    assert credited(mail, told("The daily mail van was late.")) is False  # words, not a name
+    assert credited(cnn, told("According to CNN, the rally drew 3,000 people.")) is True
+    assert credited(cnn, told("According to Reuters, the rally drew 3,000 people.")) is False
+    sky = LibraryArticle(id="s", content_hash="h", text="x", url="https://news.sky.com/story/1")
+    assert credited(sky, told("Sky News said the rally drew 3,000.")) is True
+    assert credited(sky, told("BBC News said the rally drew 3,000.")) is False  # "news" names no outlet
+
+
 def test_parse_time_accepts_dates_and_zoned_times():
     assert parse_time("2023-01-10T06:00:00Z") < parse_time("2023-01-10T08:00:00+01:00") < parse_time("2023-01-11")
     assert parse_time("last Tuesday") is None and parse_time(None) is None

@@ -24,7 +24,8 @@ from copydesk.trace.signals import (
 # Part of the key that relations are cached under (library, Spark checkpoints): bump it when a change
 # here gives other relations for the same settings, so that cached ones are computed again.
 # 2: two briefs are never a paraphrase of each other. 3: a paraphrase keeps some wording.
-RULES_VERSION = 3
+# 4: an outlet named in words ("the Daily Mail reported") credits its address (dailymail.co.uk).
+RULES_VERSION = 4
 
 
 def _outlet_names(article: LibraryArticle) -> list[str]:
@@ -49,7 +50,33 @@ def credited(source: LibraryArticle, derived: LibraryArticle) -> bool | None:
     if not names:
         return None
     text = derived.text.lower()
-    return any(re.search(r"(?<!\w)" + re.escape(n.lower()) + r"(?!\w)", text) for n in names)
+    if any(re.search(r"(?<!\w)" + re.escape(n.lower()) + r"(?!\w)", text) for n in names):
+        return True
+    return _names_the_domain(source, derived.text)
+
+
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*")
+
+
+def _names_the_domain(source: LibraryArticle, text: str) -> bool:
+    """Does `text` name the outlet whose address the source has, written as words ("the Daily Mail
+    reported" for dailymail.co.uk, "CNN" for edition.cnn.com)? Its capitalised runs, spaces and marks
+    removed, are compared with the labels of the address that could name an outlet."""
+    host = (urlparse(source.url).hostname or "") if source.url else ""
+    labels = {label for label in host.split(".")[:-1] if len(label) >= 3 and label not in _GENERIC_LABELS}
+    if not labels:
+        return False
+    for run in _CAPITALISED_RUN.findall(text):
+        words = run.split()
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + 4) + 1):
+                if re.sub(r"[^a-z0-9]", "", "".join(words[i:j]).lower()) in labels:
+                    return True
+    return False
+
+
+# Parts of an address that name no outlet (subdomains, second-level suffixes).
+_GENERIC_LABELS = frozenset({"www", "edition", "amp", "mobile", "news", "com", "org", "net", "gov", "edu"})
 
 
 def _order(result: CompareResult) -> float:
