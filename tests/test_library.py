@@ -193,3 +193,26 @@ def test_a_padded_paraphrase_finds_its_source_in_a_two_article_library(settings)
     assert [c.id for c in lib.candidates("farm")] == ["wire"]
     _, relations = lib.sources("farm")
     assert [r.source for r in relations] == ["wire"]
+
+
+def test_relating_two_articles_embeds_each_sentence_once_for_both_directions(settings, story_documents):
+    from collections import Counter
+
+    from copydesk.align.embedder import CachedEmbedder
+
+    class Counting(HashingEmbedder):
+        def __init__(self):
+            super().__init__()
+            self.seen = Counter()
+
+        def embed(self, texts):
+            self.seen.update(texts)
+            return super().embed(texts)
+
+    inner = Counting()
+    library = Library(MemoryStore(), settings, embedder=CachedEmbedder(inner))
+    library.add(story_documents.values())
+    source, retold = story_documents["source_meridian_wire"].id, story_documents["paraphrase_newspulse"].id
+    relation = library.relate(source, retold)  # reads the pair both ways
+    assert relation.relation != "unrelated"
+    assert inner.seen and max(inner.seen.values()) == 1, [t for t, n in inner.seen.items() if n > 1]
