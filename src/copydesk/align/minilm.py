@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from copydesk.errors import ModelError
-from copydesk.inference import onnx_session
+from copydesk.inference import length_batches, onnx_session, padded
 
 GRAPH = Path(__file__).with_name("minilm-graph.onnx")
 WEIGHT_MAP = Path(__file__).with_name("minilm-graph.json")
@@ -60,20 +60,12 @@ class MiniLMEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         encodings = self.tokenizer.encode_batch(texts)
-        # Sort by length so each batch pads little.
-        order = sorted(range(len(texts)), key=lambda k: len(encodings[k].ids))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
+        for idx in length_batches([len(e.ids) for e in encodings], batch_size):
             out[idx] = self.vectors([encodings[k].ids for k in idx])
         return out
 
     def vectors(self, batch_ids: list[list[int]]) -> np.ndarray:
         """Unit vectors of token-id sequences, padded to the longest."""
-        n, length = len(batch_ids), max(len(ids) for ids in batch_ids)
-        ids = np.zeros((n, length), dtype=np.int64)
-        mask = np.zeros((n, length), dtype=np.int64)
-        for r, row in enumerate(batch_ids):
-            ids[r, : len(row)] = row
-            mask[r, : len(row)] = 1
+        ids, mask = padded(batch_ids)
         return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from copydesk.align.anchors import STOPWORDS
-from copydesk.models import Alignment, Finding, Sentence
 from copydesk.errors import ModelError
-from copydesk.inference import onnx_session
+from copydesk.inference import length_batches, onnx_session, padded
+from copydesk.models import Alignment, Finding, Sentence
 from copydesk.settings import CROSS_ENCODER, RULES_ONLY, VERIFIERS
 
 # Which finding kinds each rule feature counts.
@@ -160,19 +160,10 @@ class CrossEncoderVerifier:
         import numpy as np
 
         encoded = self.tokenizer.encode_batch(list(pairs))
-        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
         out = [0.0] * len(encoded)
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start: start + self.batch_size]
-            width = max(len(encoded[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            types = np.zeros_like(ids)
-            mask = np.zeros_like(ids)
-            for row, i in enumerate(chunk):
-                e = encoded[i]
-                ids[row, : len(e.ids)] = e.ids
-                types[row, : len(e.ids)] = e.type_ids
-                mask[row, : len(e.ids)] = 1
+        for chunk in length_batches([len(e.ids) for e in encoded], self.batch_size):
+            ids, mask = padded([encoded[i].ids for i in chunk])
+            types, _ = padded([encoded[i].type_ids for i in chunk])
             logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
             for row, i in enumerate(chunk):
                 out[i] = float(1.0 / (1.0 + np.exp(-logits[row, 0])))
