@@ -13,6 +13,7 @@ from rich.text import Text
 
 from copydesk.errors import CopydeskError, require_extra
 from copydesk.report.safe_text import for_terminal
+from copydesk.report.terminal import say
 
 app = typer.Typer(
     add_completion=False,
@@ -24,9 +25,8 @@ err = Console(stderr=True)
 
 
 def _say(label: str, message: object, style: str = "bold red") -> None:
-    """One line on stderr: the label styled, the message (it may quote file names and article
-    text) shown as written, never read as markup or as terminal escapes."""
-    err.print(Text.assemble((label, style), " ", for_terminal(str(message))), highlight=False, soft_wrap=True)
+    """One line on stderr (report.terminal.say)."""
+    say(err, label, message, style)
 
 
 def _fail(message: str, code: int = 2) -> None:

@@ -10,10 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.text import Text
 
 from copydesk.errors import CopydeskError
-from copydesk.report.safe_text import for_terminal
+from copydesk.report import terminal
 from copydesk_eval.harness import EVALUATORS, evaluate_and_write
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -21,7 +20,7 @@ err = Console(stderr=True)
 
 
 def say(label: str, message: object, style: str = "bold red") -> None:
-    err.print(Text.assemble((label, style), " ", for_terminal(str(message))), highlight=False, soft_wrap=True)
+    terminal.say(err, label, message, style)
 
 
 @app.command()

@@ -16,6 +16,12 @@ def shown(text: str = "", style: str | None = None) -> Text:
     """Plain text on the terminal: never read as markup, escape sequences shown, not obeyed."""
     return Text(for_terminal(text), style=style or "")
 
+
+def say(console: Console, label: str, message: object, style: str = "bold red") -> None:
+    """One line: the label styled, the message (it may quote file names and article text) shown as
+    written, never read as markup or as terminal escapes."""
+    console.print(Text.assemble((label, style), " ", for_terminal(str(message))), highlight=False, soft_wrap=True)
+
 _VERDICT_STYLE = {"supported": "green", "distorted": "yellow", "unsupported": "red"}
 
 
