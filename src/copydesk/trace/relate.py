@@ -31,12 +31,13 @@ RULES_VERSION = 4
 def _outlet_names(article: LibraryArticle) -> list[str]:
     """Ways a retelling could name this article's outlet or author."""
     names = [n for n in (article.site, article.author) if n and len(n.strip()) > 2]
-    if article.url:
-        host = urlparse(article.url).hostname or ""
-        host = host.removeprefix("www.")
-        if host:
-            names.append(host)
+    if host := _host(article):
+        names.append(host.removeprefix("www."))
     return names
+
+
+def _host(article: LibraryArticle) -> str:
+    return (urlparse(article.url).hostname or "") if article.url else ""
 
 
 def credited(source: LibraryArticle, derived: LibraryArticle) -> bool | None:
@@ -62,8 +63,7 @@ def _names_the_domain(source: LibraryArticle, text: str) -> bool:
     """Does `text` name the outlet whose address the source has, written as words ("the Daily Mail
     reported" for dailymail.co.uk, "CNN" for edition.cnn.com)? Its capitalised runs, spaces and marks
     removed, are compared with the labels of the address that could name an outlet."""
-    host = (urlparse(source.url).hostname or "") if source.url else ""
-    labels = {label for label in host.split(".")[:-1] if len(label) >= 3 and label not in _GENERIC_LABELS}
+    labels = {label for label in _host(source).split(".")[:-1] if len(label) >= 3 and label not in _GENERIC_LABELS}
     if not labels:
         return False
     for run in _CAPITALISED_RUN.findall(text):
