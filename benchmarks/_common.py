@@ -27,18 +27,20 @@ def write_section(name: str, body: str) -> None:
     """Replace the section between <!-- name --> markers in docs/BENCHMARKS.md (or append it)."""
     path = ROOT / "docs" / "BENCHMARKS.md"
     text = path.read_text() if path.exists() else "# Benchmarks\n\nEach section is rewritten by the script named in it.\n"
+    path.write_text(with_block(text, name, body))
+
+
+def with_block(text: str, name: str, body: str) -> str:
+    """`text` with `body` between its <!-- name --> and <!-- /name --> markers (appended when absent)."""
     start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
     block = f"{start}\n{body.rstrip()}\n{end}"
     if start in text:
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
+        return re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    return text.rstrip() + "\n\n" + block + "\n"
 
 
 RESULTS = ROOT / "benchmarks" / "results.json"
 README = ROOT / "README.md"
-SUMMARY = re.compile(r"(<!-- speed-summary -->\n)(.*?)(<!-- /speed-summary -->)", re.S)
 
 
 def record(name: str, figures: dict) -> None:
@@ -76,4 +78,4 @@ def speed_summary(results: dict) -> str:
 
 
 def with_speed_summary(readme: str, results: dict) -> str:
-    return SUMMARY.sub(lambda m: m.group(1) + speed_summary(results) + m.group(3), readme)
+    return with_block(readme, "speed-summary", speed_summary(results))
