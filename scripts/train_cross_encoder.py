@@ -197,20 +197,22 @@ def synthetic_claims(data: Path, real: list[dict], rng: random.Random) -> list[d
     corrupter = Corrupter(nlp, rng)
     articles = {x.article_id: x.article for x in datasets.bump_pairs(data) if is_dev_article(x.article_id)}
     articles.update({x.article_id: x.article for x in datasets.frank(data) if x.split == "cnndm/valid"})
-    parsed = {}
+    parsed, names, verbs_of = {}, {}, {}
     for key in sorted(articles):
         sentences = segment(document_from_text(articles[key])).sentences
         docs = list(nlp.pipe([s.clean for s in sentences], batch_size=64))
         for doc in docs:
             corrupter.remember(doc)
         parsed[key] = (sentences, docs)
-    out = []
-    for key, (sentences, docs) in parsed.items():
-        ents: dict[str, set[str]] = defaultdict(set)
+        # each article's entities by label and main verbs: what a swap within the story draws on
+        names[key] = defaultdict(set)
         for doc in docs:
             for ent in doc.ents:
-                ents[ent.label_].add(ent.text)
-        verbs = [t.text for doc in docs for t in doc if t.pos_ == "VERB" and t.dep_ == "ROOT"]
+                names[key][ent.label_].add(ent.text)
+        verbs_of[key] = [t.text for doc in docs for t in doc if t.pos_ == "VERB" and t.dep_ == "ROOT"]
+    out = []
+    for key, (sentences, docs) in parsed.items():
+        ents, verbs = names[key], verbs_of[key]
         picked = rng.sample(range(len(sentences)), min(len(sentences), 14))
         for i in picked:
             doc = docs[i]
@@ -230,12 +232,7 @@ def synthetic_claims(data: Path, real: list[dict], rng: random.Random) -> list[d
             continue
         doc = nlp(claim["claim"])
         key = claim["article"]
-        ents = defaultdict(set)
-        for d in parsed[key][1]:
-            for ent in d.ents:
-                ents[ent.label_].add(ent.text)
-        verbs = [t.text for d in parsed[key][1] for t in d if t.pos_ == "VERB" and t.dep_ == "ROOT"]
-        edits = corrupter.corruptions(doc, ents, verbs)
+        edits = corrupter.corruptions(doc, names[key], verbs_of[key])
         for kind, text in rng.sample(edits, min(len(edits), 3)):
             out.append({"kind": "summary", "article": key, "window": claim["window"], "claim": text, "label": 1,
                         "edit": kind})
