@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import re
 
+from copydesk.facts import CALENDAR_SPELLINGS, marked_spans
 from copydesk.models import Boilerplate, Document, SegmentedDocument, Sentence
 
-_MONTHS = (r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|"
-           r"nov(ember)?|dec(ember)?")
-_WEEKDAYS = r"mon(day)?|tue(s(day)?)?|wed(nesday)?|thu(rs(day)?)?|fri(day)?|sat(urday)?|sun(day)?"
 # One word of a dateline or timestamp: "06/04/2015", "21h57", "10:23", "3rd", "April", "GMT", "updated".
-_TIMESTAMP_WORD = (rf"(\d{{1,4}}([/.:h-]\d{{1,4}}){{0,2}}(st|nd|rd|th)?|{_MONTHS}|{_WEEKDAYS}|[ap]\.?m\.?|"
+_TIMESTAMP_WORD = (rf"(\d{{1,4}}([/.:h-]\d{{1,4}}){{0,2}}(st|nd|rd|th)?|{CALENDAR_SPELLINGS}|[ap]\.?m\.?|"
                    r"gmt|bst|utc|est|edt|cst|cdt|pst|pdt|cet|cest|et|published|updated|last|posted|on|at|ago|"
                    r"hours?|minutes?|mins?|days?)\b\.?")
 # A line made of such words only, with at least one digit: "PUBLISHED: 10:23 EST, 3 April 2015 | UPDATED: ...".
@@ -230,11 +228,11 @@ def _quoted_ranges(clean: str, start: int, end: int) -> list[tuple[int, int]]:
     start, and the closing mark is followed by a space, punctuation or the end. An unbalanced mark
     pairs with the next quotation's opening mark, which fails the closing test, so it protects nothing."""
     ranges = []
-    for match in re.finditer(r"“[^”]*”|(?<![A-Za-z])\"[^\"]*\"", clean[start:end]):
-        a, b = start + match.start(), start + match.end()
+    for a, b in marked_spans(clean[start:end]):
+        a, b = start + a, start + b
         before = clean[a - 1] if a > start else " "
         after = clean[b] if b < end else " "
-        if len(match.group()) < 600 and (before.isspace() or before in "([{—–-:") and not after.isalnum():
+        if b - a < 600 and (before.isspace() or before in "([{—–-:") and not after.isalnum():
             ranges.append((a, b - 1))
     return ranges
 

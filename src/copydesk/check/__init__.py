@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from copydesk.align import anchors as anchor_lib
-from copydesk.check.atoms import QUOTE, Atom
+from copydesk import facts
+from copydesk.check.atoms import Atom
 from copydesk.check.entities import CapitalisedTagger, EntityTagger
 from copydesk.check.findings import Located, SourceView, compare_atoms, invented_figures, sentence_atoms, unsourced_quotes
 from copydesk.check.verifier import Claim, FactCounts, RulesOnlyVerifier, Verifier, claim_features, content_stems
@@ -15,9 +15,10 @@ from copydesk.models import Alignment, Finding, Omission, SegmentedDocument, Sen
 def sentence_facts(sentence: Sentence) -> tuple[str, ...]:
     """Numbers, quotes and names a sentence carries, most checkable first."""
     text = sentence.clean
-    quotes = tuple(m.group() for m in QUOTE.finditer(text))
-    names = tuple(dict.fromkeys(n for n in anchor_lib.surface_names(text) if not any(n in q for q in quotes)))
-    return tuple(dict.fromkeys(anchor_lib.surface_numbers(text))) + quotes + names
+    quotes = tuple(q.text for q in facts.quotes(text, single_marks=False))
+    names = tuple(dict.fromkeys(n for n in facts.names(text) if not any(n in q for q in quotes)))
+    figures = sorted([*(q for q in facts.quantities(text) if q.written == "digits"), *facts.years_named(text)], key=lambda f: f.start)
+    return tuple(dict.fromkeys(f.text.strip() for f in figures)) + quotes + names
 
 
 def _is_fact(atom: Atom) -> bool:
@@ -137,8 +138,8 @@ def omissions(source: SegmentedDocument, alignments: Sequence[Alignment]) -> tup
 
     def rank(o: Omission) -> tuple[int, int]:
         sentence = source.sentences[o.source]
-        has_number = bool(anchor_lib.extract(sentence.clean).numbers)
-        has_quote = bool(QUOTE.search(sentence.clean))
+        has_number = bool(facts.quantities(sentence.clean) or facts.years_named(sentence.clean))
+        has_quote = bool(facts.quotes(sentence.clean, single_marks=False))
         return (0 if has_number or has_quote else 1 if o.facts else 2, o.source)
 
     return tuple(sorted(omitted, key=rank))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from copydesk.align.anchors import surface_names
+from copydesk import facts
 from copydesk.errors import ModelError
 from copydesk.settings import CAPITALISED, ENTITY_TAGGERS, SPACY_NER
 
@@ -54,7 +54,7 @@ class CapitalisedTagger:
         out = []
         for text in texts:
             entities, pos = [], 0
-            for name in surface_names(text):
+            for name in facts.names(text):
                 start = text.find(name, pos)
                 if start >= 0:
                     entities.append(Entity(start, start + len(name), name, "NAME"))

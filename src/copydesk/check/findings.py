@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from copydesk.check.atoms import UNIT_DAYS, Atom, extract_atoms, quote_key
+from copydesk.check.atoms import Atom, extract_atoms
 from copydesk.check.entities import Entity
+from copydesk.facts import UNIT_DAYS, mentions_calendar, quote_key, starts_with_time_unit
 from copydesk.models import Document, Finding, Sentence
 from copydesk.timestamps import parse_day
 
@@ -34,10 +35,6 @@ def most_severe(kinds: dict[str, int]) -> str | None:
 
 
 _WORD = re.compile(r"[a-z0-9']+")
-CALENDAR = re.compile(
-    r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-)
 ASSERTIONS = frozenset({"certain", "confirmed"})
 # Decision constants of the rules, set by hand while reading the dev sets (docs/SETTINGS.md lists them).
 SHORT_QUOTE_WORDS = 3  # up to this many quoted words are a title, a name or scare quotes, not a quotation
@@ -240,12 +237,9 @@ def compare_atoms(
     return out.findings
 
 
-_TIME_UNITS = re.compile(r"\s*(years?|months?|weeks?|days?|hours?|decades?|minutes?|seasons?)\b", re.IGNORECASE)
-
-
 def _bound(atom: Located) -> str:
     """A number's bound, except that "over 11 years" is a span of time, not "more than 11"."""
-    if atom.atom.bound == "over" and _TIME_UNITS.match(atom.sentence.clean[atom.atom.end :]):
+    if atom.atom.bound == "over" and starts_with_time_unit(atom.sentence.clean[atom.atom.end :]):
         return "exact"
     return atom.atom.bound
 
@@ -437,7 +431,7 @@ def _speaker(atoms: Sequence[Located]) -> Located | None:
     urged"), else just after one ("said Berg", "according to Okafor"). Places, teams and outlets
     named near the verb ("urged Liverpool team-mate ...") are not speakers."""
     verbs = _of(atoms, "attribution")
-    names = [n for n in _of(atoms, "name") if n.atom.label in _SPEAKER_LABELS and not CALENDAR.search(n.atom.text)]
+    names = [n for n in _of(atoms, "name") if n.atom.label in _SPEAKER_LABELS and not mentions_calendar(n.atom.text)]
     before = [(v.atom.start - n.atom.end, n) for v in verbs for n in names if 0 <= v.atom.start - n.atom.end <= 40]
     after = [(n.atom.start - v.atom.end, n) for v in verbs for n in names if 0 <= n.atom.start - v.atom.end <= 20]
     for candidates in (before, after):

@@ -28,8 +28,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from copydesk.align.anchors import STOPWORDS
 from copydesk.errors import ModelError
+from copydesk.facts import STOPWORDS
 from copydesk.inference import length_batches, onnx_session, padded
 from copydesk.models import Alignment, Finding, Sentence
 from copydesk.settings import CROSS_ENCODER, RULES_ONLY, VERIFIERS

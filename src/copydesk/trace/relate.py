@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from copydesk import facts
 from copydesk.align.embedder import Embedder
 from copydesk.models import CompareResult, LibraryArticle, Relation, SegmentedDocument
 from copydesk.settings import Settings
@@ -56,9 +57,6 @@ def credited(source: LibraryArticle, derived: LibraryArticle) -> bool | None:
     return _names_the_domain(source, derived.text)
 
 
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)*")
-
-
 def _names_the_domain(source: LibraryArticle, text: str) -> bool:
     """Does `text` name the outlet whose address the source has, written as words ("the Daily Mail
     reported" for dailymail.co.uk, "CNN" for edition.cnn.com)? Its capitalised runs, spaces and marks
@@ -66,8 +64,8 @@ def _names_the_domain(source: LibraryArticle, text: str) -> bool:
     labels = {label for label in _host(source).split(".")[:-1] if len(label) >= 3 and label not in _GENERIC_LABELS}
     if not labels:
         return False
-    for run in _CAPITALISED_RUN.findall(text):
-        words = run.split()
+    for run in facts.capitalised_runs(text):
+        words = run.text.split()
         for i in range(len(words)):
             for j in range(i + 1, min(len(words), i + 4) + 1):
                 if re.sub(r"[^a-z0-9]", "", "".join(words[i:j]).lower()) in labels:

@@ -19,14 +19,12 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from copydesk.align.anchors import NUMBER_WORDS, STOPWORDS, number_key, surface_names
-from copydesk.check.atoms import QUOTE
+from copydesk import facts
+from copydesk.facts import CALENDAR_WORDS, NUMBER_WORDS, STOPWORDS, number_key
 from copydesk.models import ArticleSignals, SegmentedDocument
 from copydesk.settings import Settings
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion|bn)\b)?", re.I)
-_YEAR = re.compile(r"^(?:19|20)\d{2}$")
 
 
 def body_text(doc: SegmentedDocument) -> str:
@@ -80,12 +78,6 @@ def minhash_similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b)) if len(a) and len(a) == len(b) else 0.0
 
 
-_CALENDAR = frozenset(
-    "january february march april may june july august september october november december"
-    " monday tuesday wednesday thursday friday saturday sunday".split()
-)
-
-
 def fact_keys(sentences: Iterable[str]) -> frozenset[str]:
     """Distinctive facts as normalised keys: n:4120, y:2021, name:harbor institute, q:<quote>.
 
@@ -94,22 +86,18 @@ def fact_keys(sentences: Iterable[str]) -> frozenset[str]:
     """
     keys: set[str] = set()
     for text in sentences:
-        for m in _NUMBER.finditer(text):
-            raw = m.group(1).replace(",", "")
-            if _YEAR.match(raw) and not m.group(2):
-                keys.add(f"y:{raw}")
-                continue
-            value = number_key(m.group(1), m.group(2))
-            if float(value) >= 10 or "." in raw:
-                keys.add(f"n:{value}")
-        for name in surface_names(text):
+        keys.update(f"y:{y.value}" for y in facts.years_named(text))
+        for q in facts.quantities(text):
+            if q.written == "digits" and (q.amount >= 10 or "." in q.text):
+                keys.add(f"n:{number_key(q.amount)}")
+        for name in facts.names(text):
             words = [w for w in name.lower().split() if w not in STOPWORDS and w not in NUMBER_WORDS]
-            if len(words) == 1 and words[0] in _CALENDAR:
+            if len(words) == 1 and words[0] in CALENDAR_WORDS:
                 continue
             if words and len(" ".join(words)) > 2:
                 keys.add("name:" + " ".join(words))
-        for m in QUOTE.finditer(text):
-            words = _TOKEN.findall(m.group().lower())
+        for quote in facts.quotes(text, single_marks=False):
+            words = _TOKEN.findall(quote.text.lower())
             if len(words) >= 4:
                 keys.add("q:" + " ".join(words[:8]))
     return frozenset(keys)

@@ -1,0 +1,243 @@
+"""Fact surface forms, in one place: numbers with their bounds, scales and units, money and
+percentages, years, calendar words, relative dates, spans of time, quotations and capitalised names.
+
+Alignment anchors (align/anchors.py), the claim check's atoms (check/atoms.py) and the tracing
+fingerprint (trace/signals.py) all read facts through these functions, so the three agree: "$5m" is
+five million and "a 10m sea wall" ten metres for each of them. Spans are offsets into the given text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
+    "hundred": "100", "thousand": "1000",
+    "dozen": "12",
+}
+# Function words: never a name on their own, never a distinctive word.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me more
+    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with
+    would you your yours said says say told according year years new one two percent people""".split()
+)
+MONTHS = "january february march april may june july august september october november december".split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+CALENDAR_WORDS = frozenset(MONTHS + WEEKDAYS)
+# Every spelling a dateline gives them, lower-case: the name, its first three letters, "sept", "tues", "thurs".
+CALENDAR_SPELLINGS = "|".join(
+    sorted({w for name in CALENDAR_WORDS for w in (name, name[:3])} | {"sept", "tues", "thurs"}, key=lambda w: (-len(w), w))
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    text: str
+    value: str  # the normalised value two texts are compared on
+
+
+@dataclass(frozen=True)
+class Quantity(Found):
+    amount: float = 0.0  # the number with its scale ("$5m" -> 5e6; "10m" -> 10, a bare m being metres)
+    bound: str = "exact"  # exact, about, up_to, at_least, at_most, over, under
+    written: str = "digits"  # digits, words ("twelve") or fraction ("a third")
+
+
+_BOUNDS = (
+    ("about", r"about|around|roughly|approximately|some|nearly|almost|close to|an estimated"),
+    ("up_to", r"up to|as much as|as many as|as high as"),
+    ("over", r"over|more than|above|exceeding|upwards of"),
+    ("under", r"under|less than|fewer than|below"),
+    ("at_least", r"at least|no fewer than|no less than"),
+    ("at_most", r"at most|no more than"),
+)
+_BOUND_WORDS = "|".join(p for _, p in _BOUNDS)
+_SCALES = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+_PERCENT = r"(?P<pct>\s*(?:%|per\s?cent|percent))?"
+_DIGITS = re.compile(
+    rf"(?:\b(?P<bound>{_BOUND_WORDS})\s+)?(?P<cur>[$£€¥])?(?<![\w.])(?P<num>\d(?:[\d,]*\d)?(?:\.\d+)?)"
+    rf"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|m)\b)?{_PERCENT}",
+    re.IGNORECASE,
+)
+# "one of the worst" counts nothing.
+_WORDS = re.compile(
+    rf"(?:\b(?P<bound>{_BOUND_WORDS})\s+)?\b(?P<word>{'|'.join(NUMBER_WORDS)})\b(?!\s+of\b){_PERCENT}", re.IGNORECASE
+)
+_FRACTIONS = {"a quarter": 0.25, "a third": 0.333, "half": 0.5, "two thirds": 0.667, "three quarters": 0.75}
+_FRACTION = re.compile(r"\b(" + "|".join(_FRACTIONS) + r")\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def number_key(amount: float) -> str:
+    """4120.0 -> '4120'; 1.50 -> '1.5': one spelling per value."""
+    return f"{amount:.6f}".rstrip("0").rstrip(".")
+
+
+def _bound(word: str | None) -> str:
+    if not word:
+        return "exact"
+    return next(name for name, pattern in _BOUNDS if re.fullmatch(pattern, word.lower()))
+
+
+def _quantity(m: re.Match[str], amount: float, unit: str, written: str) -> Quantity:
+    unit = unit or ("%" if m.groupdict().get("pct") else "")
+    return Quantity(m.start(), m.end(), m.group(), number_key(amount) + unit, amount, _bound(m.groupdict().get("bound")), written)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every number in `text` except years, in order: digits with their bound, currency, scale and
+    percent sign ("up to $5m", "18 per cent"), number words ("twelve") and fractions ("a third")."""
+    years = {y.start for y in years_named(text)}
+    found = []
+    for m in _DIGITS.finditer(text):
+        scale = (m.group("scale") or "").lower()
+        if m.start("num") in years and not (scale or m.group("pct") or m.group("cur")):
+            continue  # a year
+        digits = float(m.group("num").replace(",", ""))
+        if scale == "m" and not m.group("cur"):
+            found.append(_quantity(m, digits, "m", "digits"))  # "a 10m sea wall" is ten metres; "$5m" five million
+        else:
+            found.append(_quantity(m, digits * _SCALES.get(scale, 1.0), "", "digits"))
+    found += [_quantity(m, float(NUMBER_WORDS[m.group("word").lower()]), "", "words") for m in _WORDS.finditer(text)]
+    found += [_quantity(m, _FRACTIONS[m.group().lower()], "", "fraction") for m in _FRACTION.finditer(text)]
+    return sorted(found, key=lambda q: q.start)
+
+
+def years_named(text: str) -> list[Found]:
+    """Four-digit years, 1900-2099 ("fiscal year 2022")."""
+    return [Found(m.start(), m.end(), m.group(), m.group()) for m in _YEAR.finditer(text)]
+
+
+def mentions_calendar(text: str) -> bool:
+    """Does `text` hold a capitalised month or weekday ("May" the month, not the hedge "may")?"""
+    return any(w[:1].isupper() and w.lower() in CALENDAR_WORDS for w in re.findall(r"[A-Za-z]+", text))
+
+
+# Relative to the article's date ("last year") or to a year named in the sentence ("a year earlier").
+_RELATIVE = {"last year": -1, "a year ago": -1, "this year": 0, "next year": 1, "two years ago": -2}
+_ANAPHORIC = {"a year earlier": -1, "the previous year": -1, "the year before": -1, "a year later": 1, "the following year": 1}
+_RELATIVE.update(_ANAPHORIC)
+_RELATIVE_TIME = re.compile(r"\b(" + "|".join(re.escape(k) for k in _RELATIVE) + r")(?:'s)?\b", re.IGNORECASE)
+
+
+def relative_years(text: str, published: date | None = None) -> list[Found]:
+    """Relative dates as the year they mean ("last year" in a 2022 article: '2022' - 1 = '2021'), or
+    'relative:<offset>' when nothing dates them."""
+    named = next((int(y.value) for y in years_named(text)), None)
+    found = []
+    for m in _RELATIVE_TIME.finditer(text):
+        phrase = m.group(1).lower()
+        anchor = named if phrase in _ANAPHORIC else (published.year if published else None)
+        offset = _RELATIVE[phrase]
+        found.append(Found(m.start(), m.end(), m.group(), str(anchor + offset) if anchor is not None else f"relative:{offset}"))
+    return found
+
+
+UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365, "decade": 3650}
+# Every unit of time a figure can count, spans or not ("over 11 seasons" is no "more than 11").
+_TIME_UNIT = re.compile(r"\s*(minutes?|hours?|days?|weeks?|fortnights?|months?|seasons?|years?|decades?)\b", re.IGNORECASE)
+_DURATION = re.compile(
+    rf"\b(?P<count>a|an|one|\d+|{'|'.join(w for w in NUMBER_WORDS if w not in ('hundred', 'thousand', 'dozen'))}|"
+    r"a few|a couple of|few|several|many|some|the|recent|past|following|coming)?\s*"
+    rf"(?P<unit>(?:{'|'.join(UNIT_DAYS)})s?)\b",
+    re.IGNORECASE,
+)
+
+
+def starts_with_time_unit(text: str) -> bool:
+    return bool(_TIME_UNIT.match(text))
+
+
+def durations(text: str) -> list[Found]:
+    """Spans of time ("a fortnight", "11 years", "a few weeks", "the months since"); the value is the
+    span in days, or 'few-<unit>' when the text gives no count."""
+    return [d for d in (_duration(m) for m in _DURATION.finditer(text)) if d is not None]
+
+
+def _duration(m: re.Match[str]) -> Found | None:
+    unit = m.group("unit").lower().rstrip("s")
+    count = (m.group("count") or "").lower()
+    singular = m.group("unit").lower() == unit
+    following = re.match(r"\s+(after|before|later|earlier|since)\b", m.string[m.end() :], re.IGNORECASE)
+    if count in ("", "the") and singular and not (count == "the" and following):
+        return None  # a bare singular ("the day he left") is no span; "the week after" is one week
+    if count in ("a", "an") and re.search(r"\d\S*\s+(\S+\s+)?$", m.string[: m.start()]):
+        return None  # a rate: "£2,100 a year"
+    if count in ("a", "an", "one") or (singular and count in ("the", "following", "coming", "past", "recent")):
+        days = UNIT_DAYS[unit]
+    elif count.isdigit() or count in NUMBER_WORDS:
+        days = UNIT_DAYS[unit] * float(count if count.isdigit() else NUMBER_WORDS[count])
+    else:
+        days = None
+    value = f"{days:g}" if days is not None else f"few-{'week' if unit == 'fortnight' else unit}"
+    return Found(m.start(), m.end(), m.group().strip(), value)
+
+
+_DOUBLE_QUOTED = r"“([^”]{3,})”|\"([^\"]{3,})\""
+# British papers quote in single marks ('I was surprised,' he said). A single mark opens after a space or
+# bracket and closes before a space or punctuation, so apostrophes inside words (don't, Smiths') do not
+# end the quotation.
+_SINGLE_QUOTED = r"(?:^|(?<=[\s(\[—–-]))[‘'](?!')(\S(?:[^\n]*?\S)?)(?<!')[’'](?=[\s.,;:!?)\]—–-]|$)"
+_QUOTED = {False: re.compile(_DOUBLE_QUOTED), True: re.compile(f"{_DOUBLE_QUOTED}|{_SINGLE_QUOTED}")}
+
+
+_MARKED = re.compile(r"“[^”]*”|(?<![A-Za-z])\"[^\"]*\"")
+
+
+def marked_spans(text: str) -> list[tuple[int, int]]:
+    """Every run between double marks, marks included, of any length and balanced or not: the
+    segmenter decides which of them are quotations a sentence cannot end inside."""
+    return [(m.start(), m.end()) for m in _MARKED.finditer(text)]
+
+
+def quote_key(quote: str) -> str:
+    """The words of a quotation, lower-cased, without its marks and punctuation."""
+    return " ".join(re.findall(r"[a-z0-9']+", quote.lower()))
+
+
+def quotes(text: str, single_marks: bool = True) -> list[Found]:
+    """Quotations with their marks; the value is `quote_key` of the quoted words. Without
+    `single_marks` only double marks count (the tracing fingerprint's keys, as calibrated)."""
+    found = []
+    for m in _QUOTED[single_marks].finditer(text):
+        key = quote_key(next(g for g in m.groups() if g))
+        if len(key) >= 3:
+            found.append(Found(m.start(), m.end(), m.group(), key))
+    return found
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+(?:of\s+|de\s+|van\s+)?[A-Z][a-zA-Z'’\-]+)*")
+
+
+def capitalised_runs(text: str) -> list[Found]:
+    """Runs of capitalised words as written ("Bank of England", "The Daily Mail")."""
+    return [Found(m.start(), m.end(), m.group(), m.group()) for m in _CAPITALISED.finditer(text)]
+
+
+def names(text: str) -> list[str]:
+    """Capitalised names as written, without leading stopwords ("The Harbor Institute" -> "Harbor
+    Institute"); a lone capitalised first word is usually just a sentence start and is skipped."""
+    found = []
+    first = len(text) - len(text.lstrip(" \"'“‘("))
+    for run in capitalised_runs(text):
+        words = run.text.split()
+        if len(words) == 1 and run.start == first:
+            continue
+        while words and words[0].lower() in STOPWORDS:
+            words.pop(0)
+        if words and words[-1][-2:] in ("'s", "’s"):
+            words[-1] = words[-1][:-2]  # "Rockwell's" names Rockwell
+        if words:
+            found.append(" ".join(words))
+    return found

@@ -1,0 +1,73 @@
+"""Hard surface forms, read once by copydesk.facts and the same way by its three readers: alignment
+anchors, the claim check's atoms and the tracing fingerprint."""
+
+from datetime import date
+
+import pytest
+
+from copydesk import facts
+from copydesk.align.anchors import extract
+from copydesk.check.atoms import extract_atoms
+from copydesk.trace.signals import fact_keys
+
+# text, the claim check's number values, its years, the anchors' numbers, the fingerprint's n:/y: keys
+CASES = [
+    ("The firm raised $5m in the spring.", {"5000000"}, set(), {"5000000"}, {"n:5000000"}),
+    ("The town built a 10m sea wall.", {"10m"}, set(), {"10"}, {"n:10"}),
+    ("Insurers paid out 5 million euros.", {"5000000"}, set(), {"5000000"}, {"n:5000000"}),
+    ("It was one of the worst years on record.", set(), set(), set(), set()),
+    ("Officials counted 2,851 ballots.", {"2851"}, set(), {"2851"}, {"n:2851"}),
+    ("Spending rose in fiscal year 2022.", set(), {"2022"}, {"2022"}, {"y:2022"}),
+    ("Farmers lost a third of their crop.", {"0.333"}, set(), {"0.333"}, set()),
+    ("Some 200 people and 18 per cent of homes.", {"200", "18%"}, set(), {"200", "18"}, {"n:200", "n:18"}),
+    ("Turnout was 18% in 2021.", {"18%"}, {"2021"}, {"18", "2021"}, {"n:18", "y:2021"}),
+    ("Twelve ships sailed; rents are £2,100 a year.", {"12", "2100"}, set(), {"12", "2100"}, {"n:2100"}),
+    ("Costs rose 1.50 points.", {"1.5"}, set(), {"1.5"}, {"n:1.5"}),
+]
+
+
+@pytest.mark.parametrize(("text", "numbers", "years", "anchors", "keys"), CASES, ids=[c[0][:30] for c in CASES])
+def test_each_reader_reads_a_hard_case_the_same_way(text, numbers, years, anchors, keys):
+    atoms = extract_atoms(text)
+    assert {a.value for a in atoms if a.kind == "number"} == numbers
+    assert {a.value for a in atoms if a.kind == "year"} == years
+    assert extract(text).numbers == anchors
+    assert {k for k in fact_keys([text]) if k[:2] in ("n:", "y:")} == keys
+
+
+def test_bounds_and_spans_come_with_each_quantity():
+    found = facts.quantities("Up to $5m went to about 200 families, half of them.")
+    assert [(q.value, q.bound, q.written) for q in found] == [
+        ("5000000", "up_to", "digits"), ("200", "about", "digits"), ("0.5", "exact", "fraction")]
+    assert found[0].text == "Up to $5m"
+
+
+def test_may_the_month_is_no_hedge_and_no_name():
+    month = "The vote was held in May, officials said."
+    assert not [a for a in extract_atoms(month) if a.kind == "hedge"]
+    assert "name:may" not in fact_keys([month])
+    assert [a.value for a in extract_atoms("Prices may rise.") if a.kind == "hedge"] == ["possible"]
+
+
+def test_relative_dates_resolve_against_the_article_or_a_named_year():
+    assert [f.value for f in facts.relative_years("Claims rose last year.", date(2022, 3, 1))] == ["2021"]
+    assert [f.value for f in facts.relative_years("Claims rose last year.")] == ["relative:-1"]
+    assert [f.value for f in facts.relative_years("In 2019 it fell; a year later it rose.")] == ["2020"]
+
+
+def test_spans_of_time_but_not_rates():
+    assert [f.value for f in facts.durations("It took 11 years and a fortnight.")] == ["4015", "14"]
+    assert facts.durations("Rents are £2,100 a year.") == []
+    assert [f.value for f in facts.durations("It lasted a few weeks.")] == ["few-week"]
+
+
+def test_quotes_in_double_and_single_marks():
+    text = "'I was surprised,' he said, calling it \"a very long day\" at the Smiths' farm."
+    assert [q.value for q in facts.quotes(text)] == ["i was surprised", "a very long day"]
+    assert [q.value for q in facts.quotes(text, single_marks=False)] == ["a very long day"]
+
+
+def test_names_drop_a_sentence_start_and_a_possessive():
+    assert facts.names("The Harbor Institute's report reached Grace Okafor.") == ["Harbor Institute", "Grace Okafor"]
+    assert facts.names("Okafor told reporters.") == []
+    assert facts.mentions_calendar("Monday") and not facts.mentions_calendar("may")
