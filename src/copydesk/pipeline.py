@@ -65,31 +65,18 @@ def compare_segmented(
     embedder: Embedder,
     tagger: EntityTagger | None = None,
     verifier: Verifier | None = None,
+    judge_derived: bool = True,
 ) -> CompareResult:
     """The compare stages on already segmented articles (the library reuses them), with the
-    summary saying whether `der` was retold from `src`. `tagger` and `verifier` default to the
-    ones `settings` names."""
-    result = align_and_check(src, der, settings, embedder, tagger, verifier)
-    derived = read_relation(result, settings).relation in DERIVATIONS
-    return replace(result, summary=replace(result.summary, derived=derived))
-
-
-def align_and_check(
-    src: SegmentedDocument,
-    der: SegmentedDocument,
-    settings: Settings,
-    embedder: Embedder,
-    tagger: EntityTagger | None = None,
-    verifier: Verifier | None = None,
-) -> CompareResult:
-    """compare_segmented without judging derived or not (`summary.derived` None): for relating two
-    articles, which judges the relation itself from both readings."""
+    summary saying whether `der` was retold from `src`. Relating two articles judges the relation
+    itself from both readings, so it passes `judge_derived=False` (`summary.derived` stays None).
+    `tagger` and `verifier` default to the ones `settings` names."""
     check_sentence_limit(src, settings)
     check_sentence_limit(der, settings)
     tagger = tagger or make_tagger(settings.entity_tagger)
     verifier = verifier or make_verifier(settings.verifier, embedder.name)
     alignments = align(der.sentences, src.sentences, embedder, settings)
-    return CompareResult(
+    result = CompareResult(
         source=src,
         derived=der,
         alignments=alignments,
@@ -98,3 +85,7 @@ def align_and_check(
         summary=summarize(src, der, alignments, settings.same_story_min_share, settings.same_story_min_sentences),
         settings={**settings.to_dict(), "embedder": embedder.name, "verifier": verifier.name},
     )
+    if not judge_derived:
+        return result
+    derived = read_relation(result, settings).relation in DERIVATIONS
+    return replace(result, summary=replace(result.summary, derived=derived))

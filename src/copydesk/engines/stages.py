@@ -11,7 +11,7 @@ from dataclasses import replace
 from copydesk.align.embedder import Embedder
 from copydesk.ingest import document_from_text
 from copydesk.models import Cluster, LibraryArticle, Relation, SegmentedDocument
-from copydesk.pipeline import align_and_check
+from copydesk.pipeline import compare_segmented
 from copydesk.segment import segment
 from copydesk.settings import Settings
 from copydesk.trace import cluster as cluster_lib
@@ -44,8 +44,8 @@ def relate_pair(
     """Compare the two articles both ways and say what one is to the other.
     The pair is taken in id order, so (a, b) and (b, a) give the same Relation."""
     (first, first_doc), (second, second_doc) = sorted((a, b), key=lambda x: x[0].id)
-    first_as_source = align_and_check(first_doc, second_doc, settings, embedder)  # relate judges derived itself
-    second_as_source = align_and_check(second_doc, first_doc, settings, embedder)
+    first_as_source = compare_segmented(first_doc, second_doc, settings, embedder, judge_derived=False)
+    second_as_source = compare_segmented(second_doc, first_doc, settings, embedder, judge_derived=False)
     brief = lead_similarity(first_doc, second_doc, settings, embedder)
     return relate(first, second, first_as_source, second_as_source, settings, brief)
 
