@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -9,7 +11,7 @@ from copydesk.align.embedder import HashingEmbedder
 from copydesk.cli import app
 from copydesk.errors import InputError
 from copydesk.library import Library
-from copydesk.parquet import export_articles, iter_parquet_records, record_from_row
+from copydesk.parquet import check_parquet_folder, export_articles, iter_parquet_records, record_from_row
 
 runner = CliRunner()
 
@@ -123,3 +125,28 @@ def test_without_the_web_extra_serve_says_what_to_install(tmp_path, monkeypatch)
     result = runner.invoke(app, ["serve", "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 2
     assert result.output.strip().endswith("copydesk serve needs fastapi: pip install 'copydesk[web]'")
+
+
+@pytest.mark.parametrize(("column", "values", "holds"), [
+    ("id", [1, 2], "int64"),
+    ("text", [b"a", b"b"], "binary"),
+    ("published", [1.5, 2.5], "double"),
+    ("sentence_spans", [["0-4"], ["1"]], "list<element: string>"),
+])
+def test_spark_input_with_a_column_of_another_type_is_one_line(tmp_path, column, values, holds):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "pq"
+    folder.mkdir()
+    table = {"id": ["a", "b"], "text": ["One text.", "Two texts."], column: values}
+    pq.write_table(pa.table(table), folder / "part-0.parquet")
+    with pytest.raises(InputError, match=rf"part-0\.parquet: column {column} holds {re.escape(holds)}, not"):
+        check_parquet_folder(folder)
+    pq.write_table(pa.table({"id": pa.array(["a"], pa.large_string()), "text": ["One text."], "extra": [7]}), folder / "part-0.parquet")
+    check_parquet_folder(folder)  # large strings and other tools' columns are fine
+
+
+def test_an_exported_folder_passes_the_spark_input_check(library, tmp_path):
+    export_articles(library, tmp_path / "pq")
+    check_parquet_folder(tmp_path / "pq")  # spans, signals and all, as written

@@ -272,11 +272,12 @@ def trace(
 
     if engine not in ("local", "spark"):
         _fail(f"--engine {engine}: choose local or spark")
+    skipped = 0
     try:
         if engine == "spark":
             if input_dir is None or output is None:
                 _fail("--engine spark needs --input PARQUET and --output DIR")
-            clusters, title_of = _spark_trace(input_dir, output, master, partitions, fast)
+            clusters, title_of, skipped = _spark_trace(input_dir, output, master, partitions, fast)
         else:
             with _library(db, fast) as library:
                 with Progress(console=err, transient=True) as progress:
@@ -293,6 +294,8 @@ def trace(
             render_trace(clusters, title_of, Console())
     except CopydeskError as exc:
         _fail(str(exc), exc.exit_code)
+    if skipped:
+        raise typer.Exit(1)  # some input skipped, as `add` reports it
 
 
 def _spark_trace(input_dir: Path, output: Path, master: str, partitions: int, fast: bool):
@@ -314,9 +317,11 @@ def _spark_trace(input_dir: Path, output: Path, master: str, partitions: int, fa
         f"{summary['confirmed_pairs']:,} confirmed, {summary['clusters']:,} stories; outputs in {output}",
         highlight=False,
     )
+    if run.skipped:
+        _say("skipped:", f"{input_dir}: {run.skipped:,} row(s) without an id or text, with an id seen before, or with no text to read")
     titles = json.loads((output / "trace.json").read_text(encoding="utf-8"))
     title_of = {m: t for c in titles["clusters"] for m, t in c["titles"].items()}.get
-    return list(run.clusters), title_of
+    return list(run.clusters), title_of, run.skipped
 
 
 @app.command()

@@ -113,6 +113,31 @@ def check_parquet_folder(folder: str | Path) -> None:
             raise InputError(str(path), f"not a readable Parquet file ({str(exc)[:120]})") from exc
         if not {"id", "text"} <= names:
             raise InputError(str(path), "has no id and text columns (copydesk export --parquet writes them)")
+        _check_column_types(path, pq.ParquetFile(path).schema_arrow)
+
+
+def _check_column_types(path: Path, schema) -> None:
+    """Columns copydesk reads must have the types it writes: Spark stops at the first file that differs,
+    with pages of Java errors."""
+    expected = arrow_schema()
+    for field in schema:
+        if field.name not in expected.names:
+            continue  # other tools' columns are carried, never read
+        want = expected.field(field.name).type
+        if _plain_type(field.type) != _plain_type(want):
+            raise InputError(str(path), f"column {field.name} holds {field.type}, not {want} (as copydesk export --parquet writes it)")
+
+
+def _plain_type(t):
+    """An Arrow type as Spark reads it: list items unnamed (Parquet writers call them item or element),
+    large strings as strings."""
+    import pyarrow as pa
+
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return pa.list_(_plain_type(t.value_type))
+    if pa.types.is_struct(t):
+        return pa.struct([(f.name, _plain_type(f.type)) for f in t])
+    return pa.string() if pa.types.is_large_string(t) else t
 
 
 def iter_parquet_records(path: str | Path) -> Iterator[dict]:

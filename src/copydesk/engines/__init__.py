@@ -30,6 +30,7 @@ class TraceRun:
     relations: tuple[Relation, ...]  # every candidate pair, `unrelated` ones included (empty if not collected)
     clusters: tuple[Cluster, ...]
     stages: tuple[StageTime, ...] = field(default=())
+    skipped: int = 0  # input rows left out: no id or text, an id seen before, or text with nothing to read
 
     @property
     def confirmed(self) -> tuple[Relation, ...]:

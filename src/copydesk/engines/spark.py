@@ -115,11 +115,27 @@ def _signals_udf(settings: Settings) -> Callable:
                 if row.get("buckets") is not None and row.get("keys") is not None:
                     out.append({"id": row["id"], "buckets": row["buckets"], "keys": sorted(row["keys"])})
                     continue
-                signals = article_signals(segmented(record_from_row(row), settings), settings)
+                try:
+                    signals = article_signals(segmented(record_from_row(row), settings), settings)
+                except CopydeskError:
+                    continue  # nothing to read in the text (control characters only, say): skipped and counted
                 out.append({"id": row["id"], "buckets": list(signals.buckets), "keys": sorted(signals.keys)})
             yield pd.DataFrame(out, columns=["id", "buckets", "keys"])
 
     return run
+
+
+def _usable(articles):
+    """The rows an article can be made of: an id and a text that are not blank, and one row per id (the
+    first by text, so every run keeps the same one)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.window import Window
+
+    filled = articles.where(F.trim(F.col("id")) != "").where(F.trim(F.col("text")) != "")  # a null is never != ""
+    if filled.groupBy("id").count().where(F.col("count") > 1).limit(1).count() == 0:
+        return filled  # the usual case: no shuffle of the texts
+    first = Window.partitionBy("id").orderBy("text")
+    return filled.withColumn("_row", F.row_number().over(first)).where(F.col("_row") == 1).drop("_row")
 
 
 def _score_udf(n: int, mean_size: float, settings: Settings) -> Callable:
@@ -290,7 +306,8 @@ class SparkEngine:
         for column in _ARTICLE_COLUMNS + ("sentence_spans", "boilerplate_spans", "buckets", "keys"):
             if column not in articles.columns:
                 articles = articles.withColumn(column, F.lit(None))
-        n = articles.count()
+        rows = articles.count()
+        articles = _usable(articles)
 
         signals = stage(
             "signals",
@@ -335,9 +352,10 @@ class SparkEngine:
             mean_size = signals.agg(F.avg(F.size("keys"))).first()[0] or 0.0
             return gathered.mapInPandas(_score_udf(n, mean_size, s), "a string, b string").distinct()
 
+        n = times[-1].rows  # the articles with signals: the others were skipped
         pairs = stage("candidates", candidates)
         if self.until == "candidates":
-            return TraceRun(n, times[-1].rows, 0, (), (), tuple(times))
+            return TraceRun(n, times[-1].rows, 0, (), (), tuple(times), rows - n)
 
         def relations():
             columns = (*_ARTICLE_COLUMNS, "sentence_spans", "boilerplate_spans")
@@ -377,7 +395,7 @@ class SparkEngine:
             ))
         confirmed = related.where(F.col("relation") != "unrelated").count()
         counted = {t.stage: t.rows for t in times}  # each stage counted its rows once already
-        run = TraceRun(n, counted["candidates"], confirmed, collected, tuple(found), tuple(times))
+        run = TraceRun(n, counted["candidates"], confirmed, collected, tuple(found), tuple(times), rows - n)
         # Pairs are written by the executors; only the stories (far fewer) pass through the driver.
         related.write.mode("overwrite").parquet(str(self.output_dir / "pairs"))
         members = spark.createDataFrame([(m,) for c in found for m in c.members], "id string")
@@ -437,5 +455,6 @@ def run_summary(run: TraceRun) -> dict:
         "candidate_pairs": run.candidate_pairs,
         "confirmed_pairs": run.confirmed_pairs,
         "clusters": len(run.clusters),
+        "skipped_rows": run.skipped,
         "stages": [asdict(t) for t in run.stages],
     }
