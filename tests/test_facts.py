@@ -16,6 +16,7 @@ CASES = [
     ("The town built a 10m sea wall.", {"10m"}, set(), {"10"}, {"n:10"}),
     ("Insurers paid out 5 million euros.", {"5000000"}, set(), {"5000000"}, {"n:5000000"}),
     ("It was one of the worst years on record.", set(), set(), set(), set()),
+    ("She climbed all six of the great north faces.", {"6"}, set(), {"6"}, set()),
     ("Officials counted 2,851 ballots.", {"2851"}, set(), {"2851"}, {"n:2851"}),
     ("Spending rose in fiscal year 2022.", set(), {"2022"}, {"2022"}, {"y:2022"}),
     ("Farmers lost a third of their crop.", {"0.333"}, set(), {"0.333"}, set()),

@@ -70,10 +70,8 @@ _DIGITS = re.compile(
     rf"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|m)\b)?{_PERCENT}",
     re.IGNORECASE,
 )
-# "one of the worst" counts nothing.
-_WORDS = re.compile(
-    rf"(?:\b(?P<bound>{_BOUND_WORDS})\s+)?\b(?P<word>{'|'.join(NUMBER_WORDS)})\b(?!\s+of\b){_PERCENT}", re.IGNORECASE
-)
+_WORDS = re.compile(rf"(?:\b(?P<bound>{_BOUND_WORDS})\s+)?\b(?P<word>{'|'.join(NUMBER_WORDS)})\b{_PERCENT}", re.IGNORECASE)
+_OF = re.compile(r"\s+of\b", re.IGNORECASE)
 _FRACTIONS = {"a quarter": 0.25, "a third": 0.333, "half": 0.5, "two thirds": 0.667, "three quarters": 0.75}
 _FRACTION = re.compile(r"\b(" + "|".join(_FRACTIONS) + r")\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -109,7 +107,11 @@ def quantities(text: str) -> list[Quantity]:
             found.append(_quantity(m, digits, "m", "digits"))  # "a 10m sea wall" is ten metres; "$5m" five million
         else:
             found.append(_quantity(m, digits * _SCALES.get(scale, 1.0), "", "digits"))
-    found += [_quantity(m, float(NUMBER_WORDS[m.group("word").lower()]), "", "words") for m in _WORDS.finditer(text)]
+    for m in _WORDS.finditer(text):
+        word = m.group("word").lower()
+        if word == "one" and _OF.match(text, m.end()):
+            continue  # "one of the worst" counts nothing; "six of the great north faces" counts six
+        found.append(_quantity(m, float(NUMBER_WORDS[word]), "", "words"))
     found += [_quantity(m, _FRACTIONS[m.group().lower()], "", "fraction") for m in _FRACTION.finditer(text)]
     return sorted(found, key=lambda q: q.start)
 
