@@ -165,6 +165,7 @@ def _retrieval(library: Library, articles, summaries, queried, settings, progres
         found = [r for r in part if r["rank"] == 0]
         decided = [r for r in found if r["direction_known"]]
         hits = {d: sum(r["rank"] is not None and r["rank"] < d for r in part) for d in (1, 5)}
+        missed = [r for r in part if r["rank"] is None or r["rank"] >= 5]
         return {
             "queries": len(part),
             "minhash_only_top1": percent(sum(r["minhash_top1"] for r in part), len(part)),
@@ -178,6 +179,9 @@ def _retrieval(library: Library, articles, summaries, queried, settings, progres
             "others_listed_mean": round(sum(r["others_listed"] for r in part) / max(len(part), 1), 2),
             "direction_decided": percent(len(decided), len(found)),
             "direction_accuracy": percent(sum(r["direction_right"] for r in decided), len(decided)),
+            # Why a source was missed: never a candidate (the index), or a candidate `sources` did not list first five.
+            "missed_at_5": len(missed),
+            "missed_not_candidates": sum(r["cand_rank"] is None for r in missed),
         }
 
     return {

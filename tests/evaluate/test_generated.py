@@ -95,13 +95,13 @@ def test_evaluation_finds_planted_sources_and_scores_labels(fake_data, settings,
 
 
 def test_markdown_has_a_row_per_run():
-    from copydesk_eval.harness import generated_markdown
+    from copydesk_eval.report import section
 
     run = {"articles": 2000, "queries": 120, "source_recall_at_1": 70.0, "source_recall_at_5": 98.3,
            "false_links_per_query": 0.46, "relation_recall": {k: 90.0 for k in generated.KINDS},
            "relation_precision": {k: 95.0 for k in generated.KINDS}, "relation_confusion": {"paraphrase->same_event": 3},
            "direction_decided": 70.0, "direction_accuracy_times": 100.0, "direction_accuracy_text": 97.5}
-    text = "\n".join(generated_markdown({"fast": run, "default": {**run, "source_recall_at_5": 99.2}}))
+    text = section("generated", {"fast": run, "default": {**run, "source_recall_at_5": 99.2}})
     assert "| all-MiniLM-L6-v2 (default) | 2,000 | 120 | 70.0 / **99.2** | 0.46 |" in text
     assert "| static (`--fast`) | 2,000 | 120 | 70.0 / **98.3** |" in text
     assert "paraphrase->same_event 3" in text and "| 70.0 | 100.0 / 97.5 |" in text

@@ -1,6 +1,8 @@
 import json
 
+import jinja2
 import numpy as np
+import pytest
 
 from copydesk_eval.alignment import PairSignals, calibrate, prf
 from copydesk_eval.datasets import mrpc
@@ -43,11 +45,11 @@ def test_ci_mode_skips_floors_of_sets_it_does_not_run_but_checks_the_rest():
 
 
 def test_claims_markdown_reports_each_set_and_peers():
-    from copydesk_eval.harness import claims_markdown
+    from copydesk_eval.report import section
 
     row = {"n": 10, "unfaithful": 6, "balanced_accuracy": 0.625, "split": "test", "detection_by_error_type": {"Entity": {"n": 3, "detected": 2 / 3}},
            "false_alarm_examples": [{"summary": "A summary", "why": "number_changed: x"}], "missed_examples": []}
-    text = "\n".join(claims_markdown({"bump": row, "peers": {"bump": {"SummaC": 0.545}, "frank": {}}}))
+    text = section("claims", {"bump": row, "peers": {"bump": {"SummaC": 0.545}, "frank": {}}})
     assert "| BUMP (Ma et al. 2023) |" in text and "**62.5**" in text
     assert "| SummaC | 54.5 |" in text and "Entity 66.7% (n=3)" in text
 
@@ -66,22 +68,27 @@ def test_ci_mode_skips_the_full_tracing_run_only():
 
 
 def test_tracing_markdown_states_split_baseline_and_worst_cases():
-    from copydesk_eval.harness import tracing_markdown
+    from copydesk_eval.report import section
 
     figures = {"queries": 5, "minhash_only_top1": 20.0, "candidate_recall_at_1": 80.0, "candidate_recall_at_5": 100.0,
                "candidate_recall_at_10": 100.0, "source_recall_at_1": 60.0, "source_recall_at_5": 80.0,
                "source_recall_at_5_interval": [37.6, 96.4], "others_listed_mean": 2.4, "direction_decided": 100.0,
-               "direction_accuracy": 100.0}
+               "direction_accuracy": 100.0, "missed_at_5": 1, "missed_not_candidates": 0}
     run = {"articles": 9, "all": figures, "paraphrased": {**figures, "queries": 3}, "relation_pairs": 8,
            "relation_accuracy": 75.0, "relation_recall": {k: 50.0 for k in ("verbatim_copy", "light_edit", "paraphrase", "unrelated")},
            "relation_precision": {k: 50.0 for k in ("verbatim_copy", "light_edit", "paraphrase", "unrelated")},
            "relation_confusion": {"paraphrase->same_event": 1, "paraphrase->paraphrase": 1}, "independent_pairs": 4,
            "independent_false_copy": 25.0, "independent_relations": {"paraphrase": 1, "unrelated": 3},
            "worst_retrievals": [{"summary": "A lost summary", "article": "k1", "found": None}], "embedder": "x"}
-    text = "\n".join(tracing_markdown({"fast_subset": run}))
+    text = section("tracing", {"fast_subset": run})
     assert "test half" in text and "MinHash-only" in text
     assert "A lost summary" in text and "paraphrase->same_event 1" in text
     assert "| 20.0 |" in text and "**60.0 / 80.0** | 37.6–96.4 | 2.4 |" in text and "25.0% of 4" in text
+    assert "1 of 3 paraphrased summaries do not find their article in the first five; for 0 of" in text
+    assert "(552341f)" in text  # a figure measured once comes from eval/history.json, with its commit
+    del run["paraphrased"]["missed_at_5"]
+    with pytest.raises(jinja2.UndefinedError):  # a figure missing from the results fails, not renders blank
+        section("tracing", {"fast_subset": run})
 
 
 def test_wilson_interval_brackets_the_rate_and_narrows_with_more_queries():
@@ -119,11 +126,11 @@ def test_word_overlap_counts_majority_marked_words():
 
 def test_taggers_markdown_has_a_row_per_tagger_and_the_dev_set_sizes():
     from copydesk.settings import CAPITALISED, SPACY_NER
-    from copydesk_eval.harness import taggers_markdown
+    from copydesk_eval.report import section
 
     figures = {"n": {"bump": 449, "frank_xsum": 224}, SPACY_NER: {"bump": 0.535, "frank_xsum": 0.615},
                CAPITALISED: {"bump": 0.532, "frank_xsum": 0.544}}
-    text = "\n".join(taggers_markdown(figures))
+    text = section("taggers", figures)
     assert "BUMP (Ma et al. 2023), dev (449)" in text and "FRANK XSum, dev (224)" in text
     assert f"| `{SPACY_NER}` | 53.5 | 61.5 |" in text and f"| `{CAPITALISED}` | 53.2 | 54.4 |" in text
 

@@ -1,7 +1,7 @@
 """Reading `sources` lists and trace trees as the retold-set provenance figures do."""
 
 from copydesk.models import Cluster
-from copydesk_eval.harness import provenance_markdown
+from copydesk_eval.report import section
 from copydesk_eval.provenance import listed_first, parent_in
 from tests.trace.test_cluster import rel
 
@@ -25,7 +25,7 @@ def test_provenance_markdown_has_a_row_per_run_with_the_goals():
                        "siblings_both_under_source": 58.3},
            "pairs": {"retellings_called_derived": 91.7, "independent_called_derived": 58.3,
                      "siblings_without_source_called_derived": 100.0}}
-    text = "\n".join(provenance_markdown({"fast": run, "default": {**run, "two_article_source_first": 95.8}}))
+    text = section("provenance", {"fast": run, "default": {**run, "two_article_source_first": 95.8}})
     assert "| all-MiniLM-L6-v2 (default) | 95.8% | 91.7% | 75.0%" in text
     assert "| static (`--fast`) | 100.0% |" in text
     assert "1,096 real distractors" in text and "issue #20" in text
