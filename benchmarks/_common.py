@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import platform
-import re
 from pathlib import Path
+
+from copydesk_eval.blocks import with_block
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -28,15 +29,6 @@ def write_section(name: str, body: str) -> None:
     path = ROOT / "docs" / "BENCHMARKS.md"
     text = path.read_text() if path.exists() else "# Benchmarks\n\nEach section is rewritten by the script named in it.\n"
     path.write_text(with_block(text, name, body))
-
-
-def with_block(text: str, name: str, body: str) -> str:
-    """`text` with `body` between its <!-- name --> and <!-- /name --> markers (appended when absent)."""
-    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    if start in text:
-        return re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    return text.rstrip() + "\n\n" + block + "\n"
 
 
 RESULTS = ROOT / "benchmarks" / "results.json"

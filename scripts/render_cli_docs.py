@@ -6,15 +6,14 @@ cannot drift: tests/test_docs.py fails when the committed table differs from wha
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import typer.main
 
 from copydesk.cli import app
+from copydesk_eval.blocks import with_block
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-BLOCK = re.compile(r"(<!-- cli-commands -->\n)(.*?)(<!-- /cli-commands -->)", re.S)
 
 
 def command_table() -> str:
@@ -30,7 +29,7 @@ def command_table() -> str:
 
 
 def with_command_table(readme: str) -> str:
-    return BLOCK.sub(lambda m: m.group(1) + command_table() + m.group(3), readme)
+    return with_block(readme, "cli-commands", command_table())
 
 
 if __name__ == "__main__":
