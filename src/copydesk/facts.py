@@ -243,3 +243,116 @@ def names(text: str) -> list[str]:
         if words:
             found.append(" ".join(words))
     return found
+
+
+# Cue words around the facts: quantifiers, hedges, negation, comparisons, reporting verbs, credit lines
+# and vague stand-ins for names. The claim check compares them between a retelling and its source.
+# Strength order matters for the explanation only; any change of class is a finding.
+QUANTIFIERS = {
+    "all": "all", "every": "all", "each": "all", "nearly all": "nearly all", "almost all": "nearly all",
+    "virtually all": "nearly all", "most": "most", "the majority of": "most", "many": "many",
+    "several": "some", "some": "some", "a few": "a few", "few": "few", "none": "none", "no one": "none",
+    "only": "only", "all but": "nearly all",
+}
+# "all over the world", "at all" and "after all" quantify nothing; "some 200" is a bound (quantities).
+_QUANTIFIER = re.compile(
+    r"(?<!\bat )(?<!\bafter )(?<!\babove )\b(" + "|".join(sorted(QUANTIFIERS, key=len, reverse=True)) + r")\b"
+    r"(?!\s+(?:over|along|the same|the way|right)\b)(?=\s+(?:of\s+)?\w)",
+    re.IGNORECASE,
+)
+HEDGES = {
+    "could not be confirmed": "unconfirmed", "could not be independently confirmed": "unconfirmed",
+    "not been confirmed": "unconfirmed", "unconfirmed": "unconfirmed", "could not be verified": "unconfirmed",
+    "unverified": "unconfirmed", "remains unclear": "unclear", "is unclear": "unclear", "unclear": "unclear",
+    "unknown": "unclear", "allegedly": "alleged", "alleged": "alleged", "accused of": "alleged",
+    "charged with": "alleged", "suspected of": "alleged", "reportedly": "reported", "is believed to": "reported",
+    "are believed to": "reported", "was believed to": "reported", "is thought to": "reported", "are thought to": "reported",
+    "is said to": "reported", "are said to": "reported", "is understood to": "reported",
+    "may": "possible", "might": "possible", "could": "possible", "possibly": "possible", "perhaps": "possible",
+    "probably": "likely", "likely": "likely", "expected to": "likely", "certainly": "certain",
+    "definitely": "certain", "confirmed": "confirmed",
+}
+_HEDGE = re.compile(r"\b(" + "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|no|never|n't|none|neither|nor|without|nobody|nothing|denied|refused)\b|n't\b", re.IGNORECASE)
+COMPARISONS = {
+    "less than": "less", "fewer than": "less", "lower than": "less", "cheaper than": "less", "smaller than": "less",
+    "more than": "more", "higher than": "more", "greater than": "more", "larger than": "more", "costlier than": "more",
+    "instead of": "instead", "rather than": "instead", "twice as": "twice", "half as": "half",
+    "compared with": "compared", "compared to": "compared", "as much as": "equal", "the same as": "equal",
+}
+_COMPARISON = re.compile(r"\b(" + "|".join(COMPARISONS) + r")\b", re.IGNORECASE)
+# Comparisons around an adjective: "more comfortable than", "harder than", "every bit as hard as".
+_COMPARATIVE = re.compile(
+    r"\b(?P<more>more \w+(?: \w+){0,4}? than|(?!(?:other|rather|under|over|after|later|either|neither|never)\b)\w{3,}er than)\b"
+    r"|\b(?P<less>less \w+(?: \w+){0,4}? than)\b"
+    r"|\b(?P<equal>(?:just |every bit |exactly )?as (?!(?:well|soon|long|far|much|many|of|if|though|part|a|an|the)\b)\w+(?: \w+){0,4}? as)\b",
+    re.IGNORECASE,
+)
+REPORTING_VERBS = (
+    # Forms that are also common nouns ("claims", "estimates", "notes") are left out.
+    "said|says|say|told|tells|added|adds|stated|claimed|argued|argues|warned|warns|urged|urges|"
+    "called on|calls on|called for|estimated|insisted|insists|noted|announced|announces|"
+    "according to|wrote|writes|believes|believed|accused|accuses|demanded"
+)
+_ATTRIBUTION = re.compile(rf"\b({REPORTING_VERBS})\b", re.IGNORECASE)
+# A credit line names the outlet a retelling took its story from ("..., the Daily Mail reported",
+# "according to CNN", "a commentary published by CNN", "the piece explains"): credit, not a changed
+# name or a new speaker.
+_OUTLET_WORD = (r"(?:Mail|Times|Post|News|Press|Reuters|AP|AFP|CNN|BBC|NBC|CBS|ABC|Fox|NPR|Sky|Guardian|Telegraph|"
+                r"Journal|Herald|Tribune|Gazette|Agency|Wire|Bloomberg|Independent|Express|Mirror|Sun|Standard|"
+                r"Observer|Chronicle|Magazine|Radio|Television|TV|Online|Politico|Axios)")
+_OUTLET = rf"(?:the\s+)?(?:[A-Z][\w.&'’-]*\s+){{0,3}}{_OUTLET_WORD}\b(?:\s+[A-Z][\w.&'’-]*){{0,2}}"
+_THE_PIECE = r"(?i:the|this|a|an)\s+(?:piece|article|report|commentary|column|story|op-ed|analysis|editorial)"
+_CREDIT = re.compile(
+    rf"(?i:according to|(?:first |originally )?(?:reported|published) by|in a (?:report|commentary|piece|column|story)"
+    rf"(?: published)? (?:by|in|for))\s+{_OUTLET}"
+    rf"|{_OUTLET}(?:'s?)?\s+(?:has |had )?(?:reported|reports|said in a report)"
+    rf"|{_THE_PIECE}\s+(?:\w+\s+)?(?:explains|explained|says|said|notes|noted|argues|argued|reports|reported|adds|added|writes|wrote)"
+    rf"|(?i:according to|as)\s+{_THE_PIECE}"
+)
+_VAGUE = re.compile(
+    r"\b(several|various|some|many|a number of|multiple|certain|other)\s+(regions?|areas?|places?|countries|cities|towns|"
+    r"officials?|experts?|sources?|people|analysts?|critics|residents|organi[sz]ations?|groups?|companies|provinces?|states?)\b"
+    r"|\bcountries such as\b|\bexperts say\b|\bobservers\b|\bthe region\b|\bacross the country\b"
+    r"|\b(federal|local|state|government|foreign|regional|national|international|overseas|senior)\s+"
+    r"(authorities|officials|police|agenc(y|ies)|investigators|sources|officers)\b",
+    re.IGNORECASE,
+)
+
+
+def _spans(pattern: re.Pattern[str], text: str, value) -> list[Found]:
+    return [Found(m.start(), m.end(), m.group(), value(m)) for m in pattern.finditer(text)]
+
+
+def quantifiers(text: str) -> list[Found]:
+    """"all", "nearly all", "most", "only"...; the value is the class ("all but one" -> nearly all)."""
+    return [f for f in _spans(_QUANTIFIER, text, lambda m: QUANTIFIERS[m.group().lower()])
+            if not (f.value == "some" and re.match(r"\s+\d", text[f.end:]))]
+
+
+def hedges(text: str) -> list[Found]:
+    """"reportedly", "could not be confirmed", "may"...; "May" with a capital is the month, not the hedge."""
+    return [f for f in _spans(_HEDGE, text, lambda m: HEDGES[m.group().lower()]) if not mentions_calendar(f.text)]
+
+
+def negations(text: str) -> list[Found]:
+    return _spans(_NEGATION, text, lambda m: "not")
+
+
+def comparisons(text: str) -> list[Found]:
+    """Fixed phrases ("rather than": instead) and comparatives around an adjective ("harder than": more)."""
+    fixed = _spans(_COMPARISON, text, lambda m: COMPARISONS[m.group().lower()])
+    around = [f for f in _spans(_COMPARATIVE, text, lambda m: m.lastgroup) if not any(o.start <= f.start < o.end for o in fixed)]
+    return fixed + around
+
+
+def attributions(text: str) -> list[Found]:
+    return _spans(_ATTRIBUTION, text, lambda m: m.group().lower())
+
+
+def credits(text: str) -> list[Found]:
+    return _spans(_CREDIT, text, lambda m: m.group().lower())
+
+
+def vague_phrases(text: str) -> list[Found]:
+    return _spans(_VAGUE, text, lambda m: m.group().lower())
