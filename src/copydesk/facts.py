@@ -222,6 +222,22 @@ def quotes(text: str, single_marks: bool = True) -> list[Found]:
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+(?:of\s+|de\s+|van\s+)?[A-Z][a-zA-Z'’\-]+)*")
 
 
+def name_key(text: str) -> str:
+    """'The Harbor Institute’s' -> 'harbor institute': a name as the other text is searched for it."""
+    text = re.sub(r"['’]s$", "", text.strip(" \t\"'“”‘’.,;:()"))
+    return re.sub(r"^(the|a|an)\s+", "", text.lower())
+
+
+# A wire dateline opening a story: "LONDON, Sept. 4 (Reuters) - ".
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'’\-]{2,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{2,40}\))?\s*[-–—]+\s+"
+)
+
+
+def without_dateline(text: str) -> str:
+    return _DATELINE.sub("", text, count=1)
+
+
 def capitalised_runs(text: str) -> list[Found]:
     """Runs of capitalised words as written ("Bank of England", "The Daily Mail")."""
     return [Found(m.start(), m.end(), m.group(), m.group()) for m in _CAPITALISED.finditer(text)]

@@ -3,7 +3,8 @@
 import pytest
 
 from copydesk.check import verdicts
-from copydesk.check.entities import CapitalisedTagger, Entity, entity_key, make_tagger
+from copydesk.check.entities import CapitalisedTagger, Entity, make_tagger
+from copydesk.facts import name_key
 from copydesk.ingest import document_from_text
 from copydesk.models import Alignment
 from copydesk.segment import segment
@@ -33,10 +34,10 @@ def judge(source: str, derived: str, tagger):
     return [f for v in verdicts(src, der, alignments, tagger) for f in v.findings], src.document, der.document
 
 
-def test_entity_key_drops_articles_possessives_and_punctuation():
-    assert entity_key("The Harbor Institute’s") == "harbor institute"
-    assert entity_key("“Okafor's”") == "okafor"
-    assert entity_key("Leeds") == "leeds"
+def test_name_key_drops_articles_possessives_and_punctuation():
+    assert name_key("The Harbor Institute’s") == "harbor institute"
+    assert name_key("“Okafor's”") == "okafor"
+    assert name_key("Leeds") == "leeds"
 
 
 def test_capitalised_tagger_skips_a_lone_sentence_start():

@@ -20,12 +20,12 @@ best score reaches the calibrated `match_threshold`. Two refinements:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from copydesk import facts
 from copydesk.align import anchors as anchor_lib
 from copydesk.align.embedder import Embedder
 from copydesk.models import Alignment, Sentence
@@ -58,13 +58,8 @@ def sentence_anchors(sentences: Sequence[Sentence], rare: frozenset[str]) -> lis
     return [anchor_lib.extract(s.clean, rare) for s in sentences]
 
 
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z .,'’\-]{2,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{2,40}\))?\s*[-–—]+\s+"
-)
-
-
 def embedding_text(sentence: Sentence) -> str:
-    return _DATELINE.sub("", sentence.clean, count=1)
+    return facts.without_dateline(sentence.clean)
 
 
 def pair_score(similarity: float, anchor_overlap: float, settings: Settings) -> float:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from copydesk import facts
-from copydesk.check.entities import CapitalisedTagger, Entity, entity_key
+from copydesk.check.entities import CapitalisedTagger, Entity
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def extract_atoms(text: str, published: date | None = None, entities: Sequence[E
         # reporting verb is taken as the speaker's name.
         runs = CapitalisedTagger().tag([text])[0]
         entities = [*entities, *(r for r in runs if _next_to(r, verbs, text) and not any(e.start < r.end and r.start < e.end for e in entities))]
-    atoms += [Atom("name", e.start, e.end, e.text, entity_key(e.text), label=e.label) for e in entities if entity_key(e.text)]
+    atoms += [Atom("name", e.start, e.end, e.text, facts.name_key(e.text), label=e.label) for e in entities if facts.name_key(e.text)]
     return sorted(atoms, key=lambda a: (a.start, a.end))
 
 

@@ -9,7 +9,6 @@ parser and tagger are not loaded); `CapitalisedTagger` is the rule fallback
 
 from __future__ import annotations
 
-import re
 import sys
 import threading
 from collections import OrderedDict
@@ -37,12 +36,6 @@ class EntityTagger(Protocol):
     name: str
 
     def tag(self, texts: Sequence[str]) -> list[list[Entity]]: ...
-
-
-def entity_key(text: str) -> str:
-    """'The Harbor Institute’s' -> 'harbor institute': what to look for in the other text."""
-    text = re.sub(r"['’]s$", "", text.strip(" \t\"'“”‘’.,;:()"))
-    return re.sub(r"^(the|a|an)\s+", "", text.lower())
 
 
 class CapitalisedTagger:
