@@ -96,7 +96,8 @@ def export_articles(library, folder: str | Path, rows_per_file: int = 5_000) -> 
 
 def check_parquet_folder(folder: str | Path) -> None:
     """InputError unless every file Spark would read in `folder` is Parquet with id and text columns,
-    and there is at least one: found here in one line, not in pages of Java traces."""
+    every column copydesk reads has the type it writes, and there is at least one file: found here in
+    one line, not in pages of Java traces."""
     import pyarrow.parquet as pq
 
     folder = Path(folder)
@@ -108,17 +109,16 @@ def check_parquet_folder(folder: str | Path) -> None:
         raise InputError(str(folder), "holds no Parquet files (write some with copydesk export --parquet)")
     for path in files:
         try:
-            names = set(pq.ParquetFile(path).schema_arrow.names)
+            schema = pq.ParquetFile(path).schema_arrow
         except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
             raise InputError(str(path), f"not a readable Parquet file ({str(exc)[:120]})") from exc
-        if not {"id", "text"} <= names:
+        if not {"id", "text"} <= set(schema.names):
             raise InputError(str(path), "has no id and text columns (copydesk export --parquet writes them)")
-        _check_column_types(path, pq.ParquetFile(path).schema_arrow)
+        _check_column_types(path, schema)
 
 
 def _check_column_types(path: Path, schema) -> None:
-    """Columns copydesk reads must have the types it writes: Spark stops at the first file that differs,
-    with pages of Java errors."""
+    """Spark stops at the first file whose column differs from the type it expects."""
     expected = arrow_schema()
     for field in schema:
         if field.name not in expected.names:
