@@ -1,5 +1,7 @@
 """Fact surface forms, in one place: numbers with their bounds, scales and units, money and
-percentages, years, calendar words, relative dates, spans of time, quotations and capitalised names.
+percentages, years, calendar words, relative dates, spans of time, quotations, capitalised names and
+datelines, and the cue words around them (quantifiers, hedges, negation, comparisons, reporting
+verbs, credit lines, vague stand-ins for names).
 
 Alignment anchors (align/anchors.py), the claim check's atoms (check/atoms.py) and the tracing
 fingerprint (trace/signals.py) all read facts through these functions, so the three agree: "$5m" is
