@@ -104,6 +104,7 @@ def _history(root: Path) -> dict[str, Any]:
 
 
 def markdown(results: dict[str, Any], root_dir: Path = Path(".")) -> str:
+    """docs/EVALUATION.md: the header, then each section whose figures the results hold."""
     parts = [ENVIRONMENT.get_template("header.md.j2").render(results=results, s=results["settings"])]
     for key, name in SECTIONS:
         if key is None:
