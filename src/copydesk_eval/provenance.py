@@ -89,10 +89,10 @@ def evaluate_provenance(
 
     def source_doc(sid: str) -> Document:
         pair = families[sid]["drifted"]
-        return text_document(pair.source_text, f"src:{sid}", settings, pair.source_title)
+        return text_document(pair.source_text, f"src:{sid}", settings, pair.source_title, pair.source_site)
 
     def derived_doc(pair: RetoldPair) -> Document:
-        return text_document(pair.derived_text, pair.id, settings, pair.derived_title)
+        return text_document(pair.derived_text, pair.id, settings, pair.derived_title, pair.derived_site)
 
     # A library of exactly one source and one retelling.
     alone = 0

@@ -41,6 +41,8 @@ class RetoldPair:
     boilerplate: tuple[str, ...]
     faithful_sentences: tuple[str, ...]
     faithful_source: tuple[str, ...]
+    source_site: str | None = None  # the outlet, as a crawled page's metadata gives it
+    derived_site: str | None = None
 
 
 def load(data_dir: Path, name: str = "pairs.jsonl") -> list[RetoldPair]:
@@ -52,7 +54,7 @@ def load(data_dir: Path, name: str = "pairs.jsonl") -> list[RetoldPair]:
         pairs.append(RetoldPair(
             r["id"], r["kind"], r["source_id"], r["source"]["title"], r["source"]["text"], r["derived"]["title"], r["derived"]["text"],
             r["credited"], tuple(r["distortions"]), tuple(r["additions"]), tuple(r["boilerplate"]),
-            tuple(r["faithful_sentences"]), tuple(r["faithful_source"]),
+            tuple(r["faithful_sentences"]), tuple(r["faithful_source"]), r["source"].get("site"), r["derived"].get("site"),
         ))
     return pairs
 

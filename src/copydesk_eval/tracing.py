@@ -79,9 +79,9 @@ def verbatim_copy(text: str) -> str:
     return "Share this article\n" + text + "\nAll rights reserved.\n"
 
 
-def text_document(text: str, id: str, settings: Settings, title: str | None = None):
+def text_document(text: str, id: str, settings: Settings, title: str | None = None, site: str | None = None):
     """An evaluation text as copydesk reads a plain-text file."""
-    return document_from_text(text, id=id, title=title, settings=settings, format="text")
+    return document_from_text(text, id=id, title=title, site=site, settings=settings, format="text")
 
 
 def independent_retellings(data_dir: Path, model: str = "BERTS2S") -> dict[str, str]:
