@@ -113,6 +113,20 @@ def test_a_retelling_of_the_same_source_is_a_sibling_not_a_source():
     assert siblings(related, lambda a, b: between[(a, b)] if (a, b) in between else rel(b, a, confidence=0.7)) == {"faithful"}
 
 
+def test_the_tree_hangs_both_retellings_from_their_source():
+    # The faithful rewrite is placed first; the drifted one reads as the faithful's paraphrase with
+    # less confidence than as the wire story's retelling (here: same event, its order reshuffled).
+    relations = [rel("wire", "faithful", confidence=0.95), rel("faithful", "drifted", confidence=0.5),
+                 rel("wire", "drifted", relation="same_event", confidence=0.8)]
+    (story,) = clusters(relations, {})
+    assert {e.derived: e.source for e in story.edges} == {"faithful": "wire", "drifted": "wire"}
+    # A chain the other way keeps its closer parent: the edit is the stronger source of the farm.
+    chain = [rel("wire", "edit", confidence=0.95), rel("edit", "farm", confidence=0.9),
+             rel("wire", "farm", relation="same_event", confidence=0.4)]
+    (story,) = clusters(chain, {})
+    assert {e.derived: e.source for e in story.edges} == {"edit": "wire", "farm": "edit"}
+
+
 def test_a_chain_keeps_the_closer_source():
     # wire -> edit -> farm: the edit is the stronger source of the farm article, so it stays its source.
     related = {"wire": rel("wire", "farm", confidence=0.4, share=0.7), "edit": rel("edit", "farm", confidence=0.9)}

@@ -58,11 +58,11 @@ def source_strength(r: Relation, source: str) -> tuple[float, float]:
     return (confidence, r.derived_backed_share)
 
 
-def siblings(related: Mapping[str, Relation], between: Callable[[str, str], Relation]) -> set[str]:
+def siblings(related: Mapping[str, Relation], between: Callable[[str, str], Relation | None]) -> set[str]:
     """Which of an article's related articles are other retellings of one of them, not its source.
 
     `related`: other article -> its relation with the article; `between(a, b)`: the relation of two
-    of them. `o` is a sibling when another related article `s` is known to be o's source (a
+    of them (None when they are not related). `o` is a sibling when another related article `s` is known to be o's source (a
     derivation) and `s` is at least as strong a source of the article as `o` is: both were told from
     `s`, and nothing says the article was told from `o` rather than from `s`. (A chain s -> o ->
     article shows as `o` the stronger source, and `o` stays.)"""
@@ -72,7 +72,7 @@ def siblings(related: Mapping[str, Relation], between: Callable[[str, str], Rela
             if s == o or source_strength(r_s, s) < source_strength(r_o, o):
                 continue
             link = between(s, o)
-            if link.relation in DERIVATIONS and link.direction_known and link.source == s:
+            if link is not None and link.relation in DERIVATIONS and link.direction_known and link.source == s:
                 out.add(o)
                 break
     return out
@@ -80,9 +80,11 @@ def siblings(related: Mapping[str, Relation], between: Callable[[str, str], Rela
 
 def clusters(relations: Sequence[Relation], published: Mapping[str, str | None]) -> list[Cluster]:
     by_node: defaultdict[str, list[Relation]] = defaultdict(list)
+    between: dict[frozenset[str], Relation] = {}
     for r in relations:
         by_node[r.source].append(r)
         by_node[r.derived].append(r)
+        between[frozenset((r.source, r.derived))] = r
     out = []
     for members in _components(relations):
         incoming = {m: sum(1 for r in by_node[m] if r.derived == m and r.direction_known and r.relation in DERIVATIONS) for m in members}
@@ -112,6 +114,10 @@ def clusters(relations: Sequence[Relation], published: Mapping[str, str | None])
                 for r in by_node[child]
                 if (r.source in placed) != (r.derived in placed)
             ]
+            # As in `sources`: another retelling of a placed article that is at least as strong a
+            # source of the child is the child's sibling, not its parent.
+            sibling = siblings({p: r for r, p in links}, lambda a, b: between.get(frozenset((a, b))))
+            links = [link for link in links if link[1] not in sibling] or links
             best, parent = min(links, key=lambda link: _edge_preference(link[0], link[1], child))
             edges.append(_oriented(best, parent, child))
             placed.add(child)
