@@ -101,26 +101,7 @@ def evaluate_provenance(
         library.add([source_doc(sid), derived_doc(pair)])
         alone += listed_first(library.sources(pair.id)[1], pair.id) == f"src:{sid}"
 
-    # Pairs read alone.
-    called = {"retelling": 0, "independent": 0, "siblings": 0}
-    counted = {"retelling": 0, "independent": 0, "siblings": 0}
-    wording: dict[str, list[float]] = {"retelling": [], "independent": []}
-    compare_says = {"retelling": 0, "independent": 0}  # `compare`'s summary.derived, one reading
-    pairwise = _library(settings, embedder)
-    for sid, family in sorted(families.items()):
-        source = source_doc(sid)
-        for kind, role in (("drifted", "retelling"), ("faithful", "retelling"), ("independent", "independent")):
-            if kind in family:
-                counted[role] += 1
-                derived = derived_doc(family[kind])
-                called[role] += pairwise.relate(source, derived).relation in DERIVATIONS
-                compare_says[role] += bool(pairwise.compare(source, derived).summary.derived)
-                wording[role].append(containment(
-                    body_text(segment(derived)), body_text(segment(source)), settings.wording_words))
-        if "drifted" in family and "faithful" in family:
-            counted["siblings"] += 1
-            relation = pairwise.relate(derived_doc(family["drifted"]), derived_doc(family["faithful"]))
-            called["siblings"] += relation.relation in DERIVATIONS
+    pairs = _pairs_read_alone(families, _library(settings, embedder), source_doc, derived_doc, settings)
 
     # Among distractors.
     crowd = distractors(data_dir, set(families), settings)
@@ -145,17 +126,52 @@ def evaluate_provenance(
             "distractors": len(crowd),
             "source_first": percent(first, len(retellings)),
             "trace_under_source": percent(under, len(retellings)),
-            "siblings_both_under_source": percent(siblings_under, counted["siblings"]),
+            "siblings_both_under_source": percent(siblings_under, pairs["counts"]["siblings"]),
         },
-        "pairs": {
-            "retellings_called_derived": percent(called["retelling"], counted["retelling"]),
-            "independent_called_derived": percent(called["independent"], counted["independent"]),
-            "siblings_without_source_called_derived": percent(called["siblings"], counted["siblings"]),
-            "compare_retellings_derived": percent(compare_says["retelling"], counted["retelling"]),
-            "compare_independent_derived": percent(compare_says["independent"], counted["independent"]),
-            "counts": counted,
-            # The share of the derived text's word 3-grams found in the source (the paraphrase rule's wording).
-            "wording": {role: {"min": round(min(v), 3), "median": round(float(np.median(v)), 3), "max": round(max(v), 3)}
-                        for role, v in wording.items() if v},
-        },
+        "pairs": pairs,
+    }
+
+
+def _wording(derived: Document, source: Document, settings: Settings) -> float:
+    """The share of the derived text's word n-grams found in the source (the paraphrase rule's wording)."""
+    return containment(body_text(segment(derived)), body_text(segment(source)), settings.wording_words)
+
+
+def _pairs_read_alone(
+    families: dict[str, dict[str, RetoldPair]],
+    pairwise: Library,
+    source_doc: Callable[[str], Document],
+    derived_doc: Callable[[RetoldPair], Document],
+    settings: Settings,
+) -> dict[str, Any]:
+    """Each source with each retelling and its independent report, and the two retellings of one
+    source with the source absent: how often each is called derived, and how much wording it keeps."""
+    called = {"retelling": 0, "independent": 0, "siblings": 0}
+    counted = {"retelling": 0, "independent": 0, "siblings": 0}
+    wording: dict[str, list[float]] = {"retelling": [], "independent": [], "siblings": []}
+    compare_says = {"retelling": 0, "independent": 0}  # `compare`'s summary.derived, one reading
+    for sid, family in sorted(families.items()):
+        source = source_doc(sid)
+        for kind, role in (("drifted", "retelling"), ("faithful", "retelling"), ("independent", "independent")):
+            if kind in family:
+                counted[role] += 1
+                derived = derived_doc(family[kind])
+                called[role] += pairwise.relate(source, derived).relation in DERIVATIONS
+                compare_says[role] += bool(pairwise.compare(source, derived).summary.derived)
+                wording[role].append(_wording(derived, source, settings))
+        if "drifted" in family and "faithful" in family:
+            counted["siblings"] += 1
+            drifted, faithful = derived_doc(family["drifted"]), derived_doc(family["faithful"])
+            called["siblings"] += pairwise.relate(drifted, faithful).relation in DERIVATIONS
+            wording["siblings"].append(_wording(faithful, drifted, settings))
+    return {
+        "retellings_called_derived": percent(called["retelling"], counted["retelling"]),
+        "independent_called_derived": percent(called["independent"], counted["independent"]),
+        "siblings_without_source_called_derived": percent(called["siblings"], counted["siblings"]),
+        "compare_retellings_derived": percent(compare_says["retelling"], counted["retelling"]),
+        "compare_independent_derived": percent(compare_says["independent"], counted["independent"]),
+        "counts": counted,
+        # The share of the derived text's word 3-grams found in the source (the paraphrase rule's wording).
+        "wording": {role: {"min": round(min(v), 3), "median": round(float(np.median(v)), 3), "max": round(max(v), 3)}
+                    for role, v in wording.items() if v},
     }

@@ -152,3 +152,8 @@ def test_a_long_text_is_a_paraphrase_only_if_it_keeps_some_wording(settings):
     # Same facts, same order, no shared wording: written from the facts, not from the text.
     assert classify(0.0, 0.9, 0.9, 10, 0.8, s, wording=s.paraphrase_min_wording - 0.02) == "same_event"
     assert classify(0.05, 0.9, 0.9, 10, 0.8, s, wording=None) == "paraphrase"  # a brief: too short to tell
+    # Reordered: a paraphrase only if it keeps much of the wording.
+    many = s.paraphrase_reordered_min_wording
+    assert classify(0.05, 0.9, 0.2, 10, 0.8, s, wording=many) == "paraphrase"
+    assert classify(0.05, 0.9, 0.2, 10, 0.8, s, wording=many - 0.02) == "same_event"
+    assert classify(0.05, 0.9, 0.2, 10, 0.8, s, wording=None) == "same_event"

@@ -26,7 +26,8 @@ from copydesk.trace.signals import (
 # here gives other relations for the same settings, so that cached ones are computed again.
 # 2: two briefs are never a paraphrase of each other. 3: a paraphrase keeps some wording.
 # 4: an outlet named in words ("the Daily Mail reported") credits its address (dailymail.co.uk).
-RULES_VERSION = 4
+# 5: a text that keeps much wording is a paraphrase in any order.
+RULES_VERSION = 5
 
 
 def _outlet_names(article: LibraryArticle) -> list[str]:
@@ -183,7 +184,8 @@ def classify(
     if (
         not both_brief
         and backed_share >= settings.paraphrase_min_share
-        and order >= settings.paraphrase_min_order
+        and (order >= settings.paraphrase_min_order
+             or (wording is not None and wording >= settings.paraphrase_reordered_min_wording))
         and word_share >= settings.paraphrase_min_word_share
         and (wording is None or wording >= settings.paraphrase_min_wording)
     ):
