@@ -110,9 +110,11 @@ def test_nearest_in_blocks_matches_the_full_ranking():
     from copydesk.align import aligner
 
     rng = np.random.default_rng(7)
-    d = rng.normal(size=(aligner._ROW_BLOCK * 2 + 13, 16)).astype(np.float32)
-    s = rng.normal(size=(40, 16)).astype(np.float32)
-    s[5] = s[9]  # a repeated source sentence: ties go to the earlier one
+    # Small integers: every dot product is exact in float32 whatever order BLAS sums in, so ties are
+    # real ties (many of them, not only the repeated row) and go to the earlier source sentence.
+    d = rng.integers(-3, 4, size=(aligner._ROW_BLOCK * 2 + 13, 16)).astype(np.float32)
+    s = rng.integers(-3, 4, size=(40, 16)).astype(np.float32)
+    s[5] = s[9]  # a repeated source sentence
     near = aligner.nearest(d, s, k=6)
     full = d @ s.T
     for i in range(len(d)):
