@@ -127,6 +127,24 @@ def test_the_tree_hangs_both_retellings_from_their_source():
     assert {e.derived: e.source for e in story.edges} == {"edit": "wire", "farm": "edit"}
 
 
+def test_a_source_placed_under_its_own_retelling_moves_out_and_takes_its_retellings():
+    # A story joined through other articles: the growth from the dated root x reaches the retelling d
+    # first, then its source s only through d. s moves to its other link (y), and d follows its source.
+    relations = [rel("x", "d", relation="same_event", known=False, confidence=0.0),
+                 rel("x", "f", relation="same_event", known=False, confidence=0.0),
+                 rel("s", "d", confidence=0.9), rel("s", "f", confidence=0.95),
+                 rel("x", "y", relation="same_event", known=False, confidence=0.0),
+                 rel("s", "y", relation="same_event", known=False, confidence=0.0),
+                 rel("z", "y", confidence=0.5)]
+    (story,) = clusters(relations, {"x": "2024-01-01"})
+    parents = {}
+    for e in story.edges:
+        parents.setdefault(e.derived, e.source)
+    assert story.root == "x"
+    assert parents["d"] == "s" and parents["f"] == "s"
+    assert len(story.edges) == len(story.members) - 1
+
+
 def test_a_chain_keeps_the_closer_source():
     # wire -> edit -> farm: the edit is the stronger source of the farm article, so it stays its source.
     related = {"wire": rel("wire", "farm", confidence=0.4, share=0.7), "edit": rel("edit", "farm", confidence=0.9)}

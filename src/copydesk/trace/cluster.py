@@ -78,6 +78,79 @@ def siblings(related: Mapping[str, Relation], between: Callable[[str, str], Rela
     return out
 
 
+_REHANG_PASSES = 2  # a second pass lets an article follow its source once the source has moved
+
+
+def _parent_link(
+    child: str, allowed: Callable[[str], bool], by_node: Mapping[str, list[Relation]],
+    between: Mapping[frozenset[str], Relation],
+) -> tuple[tuple[Relation, str] | None, set[str]]:
+    """The child's best link to an allowed article, and the siblings set aside: as in `sources`,
+    another retelling of an allowed article that is at least as strong a source of the child is its
+    sibling, not its parent."""
+    links = [(r, r.source if r.derived == child else r.derived) for r in by_node[child]]
+    links = [link for link in links if allowed(link[1])]
+    if not links:
+        return None, set()
+    sibling = siblings({p: r for r, p in links}, lambda a, b: between.get(frozenset((a, b))))
+    links = [link for link in links if link[1] not in sibling] or links
+    return min(links, key=lambda link: _edge_preference(link[0], link[1], child)), sibling
+
+
+def _hangs_under(node: str, ancestor: str, parent: Mapping[str, tuple[Relation, str]]) -> bool:
+    while node in parent:
+        node = parent[node][1]
+        if node == ancestor:
+            return True
+    return False
+
+
+def _tree(
+    members: set[str],
+    root: str,
+    order_key: Callable[[str], tuple],
+    by_node: Mapping[str, list[Relation]],
+    between: Mapping[frozenset[str], Relation],
+) -> list[Relation]:
+    """The provenance tree's edges. Grown from the root: the next article is the earliest-looking
+    neighbour of what is placed, hung from its best placed link. In a story joined through other
+    articles a source can be reached only through its own retelling and is hung under it; so then,
+    worst-hung first, an article hung by less than a known derivation (or with more than one known
+    source) moves to its best link outside its own subtree, when that link is better or its parent
+    is a sibling."""
+    parent: dict[str, tuple[Relation, str]] = {}  # child -> (link, parent), in placement order
+    placed = {root}
+    while len(placed) < len(members):
+        frontier = {
+            (r.derived if r.source in placed else r.source)
+            for m in placed
+            for r in by_node[m]
+            if (r.derived if r.source in placed else r.source) not in placed
+        }
+        child = min(frontier, key=order_key)
+        link, _ = _parent_link(child, placed.__contains__, by_node, between)
+        assert link is not None  # the child is a neighbour of a placed article
+        parent[child] = link
+        placed.add(child)
+
+    def could_move(c: str) -> bool:
+        known = [r for r in by_node[c] if r.derived == c and r.direction_known and r.relation in DERIVATIONS]
+        return _edge_preference(*parent[c], c)[0] > 0 or len(known) > 1
+
+    def worst_hung_first(c: str) -> tuple:
+        return (_edge_preference(*parent[c], c), c)
+
+    for _ in range(_REHANG_PASSES):
+        for child in sorted(filter(could_move, parent), key=worst_hung_first, reverse=True):
+            link, sibling = _parent_link(child, lambda a: not _hangs_under(a, child, parent), by_node, between)
+            current = parent[child]
+            if link is not None and link[1] != current[1] and (
+                current[1] in sibling or _edge_preference(*link, child) < _edge_preference(*current, child)
+            ):
+                parent[child] = link
+    return [_oriented(r, p, c) for c, (r, p) in parent.items()]
+
+
 def clusters(relations: Sequence[Relation], published: Mapping[str, str | None]) -> list[Cluster]:
     by_node: defaultdict[str, list[Relation]] = defaultdict(list)
     between: dict[frozenset[str], Relation] = {}
@@ -98,29 +171,7 @@ def clusters(relations: Sequence[Relation], published: Mapping[str, str | None])
             return (incoming[m] > 0, when is None, when.isoformat() if when else "", -outgoing[m], -backs[m], m)
 
         root = min(members, key=order_key)
-        placed = {root}
-        edges = []
-        while len(placed) < len(members):
-            # Grow the tree from what is placed; the next article is the earliest-looking neighbour.
-            frontier = {
-                (r.derived if r.source in placed else r.source)
-                for m in placed
-                for r in by_node[m]
-                if (r.derived if r.source in placed else r.source) not in placed
-            }
-            child = min(frontier, key=order_key)
-            links = [
-                (r, r.source if r.source in placed else r.derived)
-                for r in by_node[child]
-                if (r.source in placed) != (r.derived in placed)
-            ]
-            # As in `sources`: another retelling of a placed article that is at least as strong a
-            # source of the child is the child's sibling, not its parent.
-            sibling = siblings({p: r for r, p in links}, lambda a, b: between.get(frozenset((a, b))))
-            links = [link for link in links if link[1] not in sibling] or links
-            best, parent = min(links, key=lambda link: _edge_preference(link[0], link[1], child))
-            edges.append(_oriented(best, parent, child))
-            placed.add(child)
+        edges = _tree(members, root, order_key, by_node, between)
         ordered = sorted(members)
         cluster_id = "story-" + hashlib.sha1("\n".join(ordered).encode()).hexdigest()[:10]
         out.append(Cluster(cluster_id, root, tuple(ordered), tuple(edges)))
