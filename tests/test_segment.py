@@ -21,6 +21,15 @@ def test_dotted_acronym_ends_a_sentence_before_a_sentence_starter():
     assert sentences("Prices rose in the U.S. The rise was small.") == ["Prices rose in the U.S.", "The rise was small."]
 
 
+def test_tokenized_text_splits_at_detached_marks_even_before_lowercase():
+    # Lowercased, tokenized summaries (FRANK's system outputs): the mark stands apart from its word.
+    text = "the macaque was found in tibet . the monkey has a rounded face . is it new ? yes , he is world no . 1 ."
+    assert sentences(text) == [
+        "the macaque was found in tibet .", "the monkey has a rounded face .", "is it new ?", "yes , he is world no . 1 .",
+    ]
+    assert sentences("Prices rose in the spring. the rise was small.") == ["Prices rose in the spring. the rise was small."]
+
+
 def test_quotation_with_inner_sentences_stays_whole():
     text = '"We will not stop. Not now," said Grace Okafor. She left.'
     assert sentences(text) == ['"We will not stop. Not now," said Grace Okafor.', "She left."]

@@ -123,6 +123,11 @@ def _is_boundary(text: str, end: int, next_start: int) -> bool:
     if not nxt:
         return True
     first = nxt[0]
+    if len(head) >= 2 and head[-2].isspace():
+        # A detached mark, as tokenized text writes it ("in tibet . the monkey has"), ends a sentence
+        # unless it belongs to an abbreviation ("world no . 1").
+        word = _WORD_BEFORE.search(head[:-2].rstrip() + ".")
+        return not (word and word.group(1).lower() in ABBREVIATIONS)
     if head.endswith("."):
         if _INITIAL.search(head):
             return False  # "J. Smith"
