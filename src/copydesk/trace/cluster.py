@@ -62,10 +62,10 @@ def siblings(related: Mapping[str, Relation], between: Callable[[str, str], Rela
     """Which of an article's related articles are other retellings of one of them, not its source.
 
     `related`: other article -> its relation with the article; `between(a, b)`: the relation of two
-    of them (None when they are not related). `o` is a sibling when another related article `s` is known to be o's source (a
-    derivation) and `s` is at least as strong a source of the article as `o` is: both were told from
-    `s`, and nothing says the article was told from `o` rather than from `s`. (A chain s -> o ->
-    article shows as `o` the stronger source, and `o` stays.)"""
+    of them (None when they are not related). `o` is a sibling when another related article `s` is
+    known to be o's source (a derivation) and `s` is at least as strong a source of the article as
+    `o` is: both were told from `s`, and nothing says the article was told from `o` rather than from
+    `s`. (A chain s -> o -> article shows as `o` the stronger source, and `o` stays.)"""
     out = set()
     for o, r_o in related.items():
         for s, r_s in related.items():
