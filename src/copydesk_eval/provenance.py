@@ -118,6 +118,10 @@ def evaluate_provenance(
         all(parent_in(clusters, family[k].id) == f"src:{sid}" for k in ("drifted", "faithful"))
         for sid, family in families.items() if "drifted" in family and "faithful" in family
     )
+    # A story should hold one event's articles: the source's story, beside its own family's texts.
+    story_of = {m: c for c in clusters for m in c.members}
+    strangers = [len(set(story_of[f"src:{sid}"].members) - {f"src:{sid}"} - {p.id for p in family.values()})
+                 if f"src:{sid}" in story_of else 0 for sid, family in families.items()]
     return {
         "retellings": len(retellings),
         "two_article_source_first": percent(alone, len(retellings)),
@@ -127,6 +131,9 @@ def evaluate_provenance(
             "source_first": percent(first, len(retellings)),
             "trace_under_source": percent(under, len(retellings)),
             "siblings_both_under_source": percent(siblings_under, pairs["counts"]["siblings"]),
+            "largest_story": max((len(c.members) for c in clusters), default=0),
+            "source_story_alone": percent(sum(n == 0 for n in strangers), len(strangers)),
+            "source_story_others_median": float(np.median(strangers)),
         },
         "pairs": pairs,
     }

@@ -22,10 +22,12 @@ def test_parent_in_reads_the_tree_edge_into_the_article():
 def test_provenance_markdown_has_a_row_per_run_with_the_goals():
     run = {"retellings": 24, "two_article_source_first": 100.0,
            "crowded": {"articles": 1143, "distractors": 1096, "source_first": 91.7, "trace_under_source": 75.0,
-                       "siblings_both_under_source": 58.3},
+                       "siblings_both_under_source": 58.3, "largest_story": 914, "source_story_alone": 8.3,
+                       "source_story_others_median": 560.5},
            "pairs": {"retellings_called_derived": 91.7, "independent_called_derived": 58.3,
                      "siblings_without_source_called_derived": 100.0}}
     text = section("provenance", {"fast": run, "default": {**run, "two_article_source_first": 95.8}})
     assert "| all-MiniLM-L6-v2 (default) | 95.8% | 91.7% | 75.0%" in text
     assert "| static (`--fast`) | 100.0% |" in text
     assert "1,096 real distractors" in text and "issue #20" in text
+    assert "the largest story holds 914 articles; 8.3% of the sources" in text
