@@ -27,6 +27,7 @@ def test_tokenized_text_splits_at_detached_marks_even_before_lowercase():
     assert sentences(text) == [
         "the macaque was found in tibet .", "the monkey has a rounded face .", "is it new ?", "yes , he is world no . 1 .",
     ]
+    assert sentences("say yes or no ? he asked .") == ["say yes or no ?", "he asked ."]  # "no." abbreviates; "no ?" does not
     assert sentences("Prices rose in the spring. the rise was small.") == ["Prices rose in the spring. the rise was small."]
 
 

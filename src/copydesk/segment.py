@@ -71,6 +71,7 @@ _END = re.compile(
 _DOTTED_ACRONYM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 _INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\.$")
+_DETACHED_STOP_AFTER = re.compile(r"([A-Za-z]+)\s+\.$")
 
 
 # Chrome: a block of short lines at the top or bottom of a page (site name, section word, timestamp,
@@ -125,8 +126,8 @@ def _is_boundary(text: str, end: int, next_start: int) -> bool:
     first = nxt[0]
     if len(head) >= 2 and head[-2].isspace():
         # A detached mark, as tokenized text writes it ("in tibet . the monkey has"), ends a sentence
-        # unless it belongs to an abbreviation ("world no . 1").
-        word = _WORD_BEFORE.search(head[:-2].rstrip() + ".")
+        # unless it is an abbreviation's full stop ("world no . 1"; "yes or no ? he asked" ends one).
+        word = _DETACHED_STOP_AFTER.search(head)
         return not (word and word.group(1).lower() in ABBREVIATIONS)
     if head.endswith("."):
         if _INITIAL.search(head):
