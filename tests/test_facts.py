@@ -72,3 +72,9 @@ def test_names_drop_a_sentence_start_and_a_possessive():
     assert facts.names("The Harbor Institute's report reached Grace Okafor.") == ["Harbor Institute", "Grace Okafor"]
     assert facts.names("Okafor told reporters.") == []
     assert facts.mentions_calendar("Monday") and not facts.mentions_calendar("may")
+
+
+def test_a_credit_line_names_an_outlet_or_only_the_piece():
+    text = "The plan was dropped, the Daily Mail reported. The piece explains why. Sales fell, according to CNN."
+    assert [f.text for f in facts.credits(text)] == ["the Daily Mail reported", "The piece explains", "according to CNN"]
+    assert [f.text for f in facts.outlet_credits(text)] == ["the Daily Mail reported", "according to CNN"]

@@ -216,3 +216,20 @@ def test_relating_two_articles_embeds_each_sentence_once_for_both_directions(set
     relation = library.relate(source, retold)  # reads the pair both ways
     assert relation.relation != "unrelated"
     assert inner.seen and max(inner.seen.values()) == 1, [t for t, n in inner.seen.items() if n > 1]
+
+
+def test_a_retelling_that_credits_a_third_outlet_is_listed_after_the_paraphrased_source(settings):
+    # F tells the farm's story more closely than the source does, but its lead credits the source's outlet:
+    # the farm and F share a source rather than copy each other, and `sources` lists the source first.
+    from tests.trace.test_relate import RETOLD, STORY
+
+    credited = ("On Tuesday floods closed the port of Velmora, the Velmora Post reported. About 4,120 households lost "
+                "their power. Officials blamed the record rain of a week. The sea wall has been under repair since 2021. "
+                "Ferries sail again on Friday.")
+    library = make_library(settings)
+    library.add([document_from_text(text, where=id, settings=settings, id=id, site=site) for id, text, site in (
+        ("wire", STORY, "Velmora Post"), ("farm", RETOLD, "Farm News"), ("aggregator", credited, "Newsdesk"))])
+    _, relations = library.sources("farm")
+    listed = [({r.source, r.derived} - {"farm"}).pop() for r in relations]
+    assert list(zip(listed, (r.relation for r in relations))) == [("wire", "paraphrase"), ("aggregator", "same_event")]
+    assert library.relate("farm", "aggregator").derived_backed_share > library.relate("farm", "wire").derived_backed_share

@@ -321,13 +321,17 @@ _OUTLET_WORD = (r"(?:Mail|Times|Post|News|Press|Reuters|AP|AFP|CNN|BBC|NBC|CBS|A
                 r"Observer|Chronicle|Magazine|Radio|Television|TV|Online|Politico|Axios)")
 _OUTLET = rf"(?:the\s+)?(?:[A-Z][\w.&'’-]*\s+){{0,3}}{_OUTLET_WORD}\b(?:\s+[A-Z][\w.&'’-]*){{0,2}}"
 _THE_PIECE = r"(?i:the|this|a|an)\s+(?:piece|article|report|commentary|column|story|op-ed|analysis|editorial)"
-_CREDIT = re.compile(
+_OUTLET_CREDIT = (
     rf"(?i:according to|(?:first |originally )?(?:reported|published) by|in a (?:report|commentary|piece|column|story)"
     rf"(?: published)? (?:by|in|for))\s+{_OUTLET}"
     rf"|{_OUTLET}(?:'s?)?\s+(?:has |had )?(?:reported|reports|said in a report)"
+)
+_CREDIT = re.compile(
+    rf"{_OUTLET_CREDIT}"
     rf"|{_THE_PIECE}\s+(?:\w+\s+)?(?:explains|explained|says|said|notes|noted|argues|argued|reports|reported|adds|added|writes|wrote)"
     rf"|(?i:according to|as)\s+{_THE_PIECE}"
 )
+_OUTLET_CREDIT_RE = re.compile(_OUTLET_CREDIT)
 _VAGUE = re.compile(
     r"\b(several|various|some|many|a number of|multiple|certain|other)\s+(regions?|areas?|places?|countries|cities|towns|"
     r"officials?|experts?|sources?|people|analysts?|critics|residents|organi[sz]ations?|groups?|companies|provinces?|states?)\b"
@@ -370,6 +374,11 @@ def attributions(text: str) -> list[Found]:
 
 def credits(text: str) -> list[Found]:
     return _spans(_CREDIT, text, lambda m: m.group().lower())
+
+
+def outlet_credits(text: str) -> list[Found]:
+    """Credit lines that name an outlet ("..., the Daily Mail reported"), not only "the piece"."""
+    return _spans(_OUTLET_CREDIT_RE, text, lambda m: m.group().lower())
 
 
 def vague_phrases(text: str) -> list[Found]:

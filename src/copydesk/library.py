@@ -343,10 +343,11 @@ class Library:
             return r.direction_known and (r.source == other(r)) != want_sources
 
         def rank(r: Relation) -> tuple:
-            # Copies first, then by how much ties the two (cheap signals plus the share backed);
-            # another retelling of a listed source after it; an article known to point the other way last.
-            copy = r.relation in ("verbatim_copy", "light_edit")
-            return (wrong_way(r), other(r) in sibling, not copy, -(cheap[other(r)] + r.derived_backed_share), other(r))
+            # Copies first, then paraphrases, then reports of the same event, each by how much ties the two
+            # (cheap signals plus the share backed); another retelling of a listed source after it; an
+            # article known to point the other way last.
+            closeness = 0 if r.relation in ("verbatim_copy", "light_edit") else 1 if r.relation in DERIVATIONS else 2
+            return (wrong_way(r), other(r) in sibling, closeness, -(cheap[other(r)] + r.derived_backed_share), other(r))
 
         sibling: set[str] = set()
         if want_sources:

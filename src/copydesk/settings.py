@@ -163,7 +163,7 @@ class Settings:
     # percentile among the other candidates the index proposes for dev-half briefs. Two briefs are
     # never a paraphrase of each other (trace.relate.classify): only shared wording makes them a copy.
     brief_max_sentences: int = 2
-    lead_sentences: int = 3  # the lead a brief is compared with
+    lead_sentences: int = 3  # the lead: what a brief is compared with; a credit line here credits the whole story
     brief_min_lead_similarity: float = 0.366  # the cosine that makes a brief the same story (calibrated per embedder)
 
     @classmethod

@@ -72,3 +72,35 @@ def test_two_briefs_that_say_the_same_are_one_story_not_a_copy(settings):
     assert briefs.derived_backed_share == 1.0 and briefs.jaccard < settings.light_edit_min_jaccard
     assert briefs.relation == "same_event"
     assert library.relate(docs["longer"], docs["other"]).relation == "paraphrase"
+
+
+STORY = (
+    "Floods closed the port of Velmora on Tuesday, officials said. About 4,120 households lost power. "
+    "Officials blamed a week of record rain. Repairs to the sea wall began in 2021. Ferries resume on Friday."
+)
+RETOLD = (
+    "On Tuesday the port of Velmora was closed by floods. Power was lost by about 4,120 households. "
+    "A week of record rain was blamed by officials. The sea wall has been under repair since 2021. "
+    "Ferries will sail again on Friday."
+)
+
+
+@pytest.mark.parametrize("credit, where, expected", [
+    ("the Coast Herald reported", "lead", "same_event"),  # told from a third outlet's story
+    ("the Coast Herald reported", "end", "paraphrase"),  # a credit deep in the story credits a detail
+    ("the Velmora Post reported", "lead", "paraphrase"),  # it credits the other article's outlet
+])
+def test_a_paraphrase_of_a_text_that_retells_a_third_outlet_is_the_same_event(settings, credit, where, expected):
+    sentences = STORY.split(". ")
+    at = 0 if where == "lead" else len(sentences) - 1
+    sentences[at] = sentences[at].rstrip(".") + f", {credit}"
+    credited_story = ". ".join(sentences).rstrip(".") + "."
+    library = Library(MemoryStore(), settings, embedder=HashingEmbedder())
+    teller = document_from_text(credited_story, where="teller", settings=settings, id="teller", site="Newsdesk")
+    retold = document_from_text(RETOLD, where="retold", settings=settings, id="retold", site="Velmora Post")
+    relation = library.relate(retold, teller)
+    assert relation.relation == expected
+    assert any("credits another outlet" in e for e in relation.direction_evidence) == (expected == "same_event")
+    # The same two texts without the credit line are a paraphrase: the credit alone made the difference.
+    plain = document_from_text(STORY, where="plain", settings=settings, id="plain", site="Newsdesk")
+    assert library.relate(retold, plain).relation == "paraphrase"

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 from copydesk import facts
 from copydesk.align.embedder import Embedder
-from copydesk.models import CompareResult, LibraryArticle, Relation, SegmentedDocument
+from copydesk.models import CompareResult, Document, LibraryArticle, Relation, SegmentedDocument
 from copydesk.settings import Settings
 from copydesk.timestamps import parse_time
 from copydesk.trace.signals import (
@@ -27,10 +27,11 @@ from copydesk.trace.signals import (
 # 2: two briefs are never a paraphrase of each other. 3: a paraphrase keeps some wording.
 # 4: an outlet named in words ("the Daily Mail reported") credits its address (dailymail.co.uk).
 # 5: a text that keeps much wording is a paraphrase in any order.
-RULES_VERSION = 5
+# 6: a paraphrase of or by a text whose lead credits a third outlet is the same event (a shared source).
+RULES_VERSION = 6
 
 
-def _outlet_names(article: LibraryArticle) -> list[str]:
+def _outlet_names(article: LibraryArticle | Document) -> list[str]:
     """Ways a retelling could name this article's outlet or author."""
     names = [n for n in (article.site, article.author) if n and len(n.strip()) > 2]
     if host := _host(article):
@@ -38,11 +39,11 @@ def _outlet_names(article: LibraryArticle) -> list[str]:
     return names
 
 
-def _host(article: LibraryArticle) -> str:
+def _host(article: LibraryArticle | Document) -> str:
     return (urlparse(article.url).hostname or "") if article.url else ""
 
 
-def credited(source: LibraryArticle, derived: LibraryArticle) -> bool | None:
+def credited(source: LibraryArticle | Document, derived: LibraryArticle | Document) -> bool | None:
     """Does `derived` name or link `source` (outlet, author, domain, URL or headline)?
     None when the source carries nothing a retelling could credit."""
     names = _outlet_names(source)
@@ -58,7 +59,7 @@ def credited(source: LibraryArticle, derived: LibraryArticle) -> bool | None:
     return _names_the_domain(source, derived.text)
 
 
-def _names_the_domain(source: LibraryArticle, text: str) -> bool:
+def _names_the_domain(source: LibraryArticle | Document, text: str) -> bool:
     """Does `text` name the outlet whose address the source has, written as words ("the Daily Mail
     reported" for dailymail.co.uk, "CNN" for edition.cnn.com)? Its capitalised runs, spaces and marks
     removed, are compared with the labels of the address that could name an outlet."""
@@ -200,14 +201,27 @@ def classify(
     return "unrelated"
 
 
+def third_outlet_credit(a: SegmentedDocument, b: SegmentedDocument, settings: Settings) -> str | None:
+    """Why `a` and `b` may both retell a third text: one's lead credits an outlet ("..., the Daily Mail
+    reported") and names nothing of the other (outlet, author, address, headline). None otherwise."""
+    for teller, other in ((a, b), (b, a)):
+        lead = " ".join(s.clean for s in teller.sentences[: settings.lead_sentences])
+        found = facts.outlet_credits(lead)
+        if found and credited(other.document, teller.document) is False:
+            return f"{teller.document.id} credits another outlet in its lead ({found[0].text!r}): both may retell its story"
+    return None
+
+
 @dataclass(frozen=True)
 class Reading:
-    """What one text is to another read as its retelling (one direction: a compare)."""
+    """What one text is to another read as its retelling (one direction: a compare).
+    `shared_source`: why a reading that would be a paraphrase is the same event instead."""
 
     relation: str
     jaccard: float
     order: float
     shared_facts: tuple[str, ...]
+    shared_source: str | None = None
 
 
 def read_relation(
@@ -232,7 +246,12 @@ def read_relation(
         jaccard, result.summary.derived_backed_share, order, len(shared_facts), word_share, settings, lead_similarity,
         both_brief, wording,
     )
-    return Reading(relation, jaccard, order, tuple(sorted(shared_facts)))
+    # A retelling of (or by) a text that says it retells a third outlet's story may as well have been told from
+    # that story: without wording that shows copying, the two share a source rather than copy each other.
+    shared_source = third_outlet_credit(result.source, result.derived, settings) if relation == "paraphrase" else None
+    if shared_source:
+        relation = "same_event"
+    return Reading(relation, jaccard, order, tuple(sorted(shared_facts)), shared_source)
 
 
 def relate(
@@ -256,6 +275,8 @@ def relate(
     result = a_as_source
     reading = read_relation(result, settings, lead_similarity, facts_a & facts_b)
     relation, jaccard, order, shared = reading.relation, reading.jaccard, reading.order, reading.shared_facts
+    if reading.shared_source:
+        evidence += (reading.shared_source,)
     confidence = (settings.direction_time_confidence if by_time
                   else round(math.tanh(settings.direction_confidence_scale * abs(score)), 3) if known else 0.0)
     counts = Counter(v.verdict for v in result.verdicts)
