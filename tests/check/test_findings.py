@@ -112,6 +112,15 @@ def test_fact_from_a_neighbouring_source_sentence_is_not_a_change():
         ("Officials built a 10m sea wall after the storm.", "After the storm officials built a 10m sea wall."),
         # the claim is given to a speaker instead of "allegedly"
         ("She allegedly took money for each marriage.", "Prosecutors say she took money for each marriage."),
+        # the story gives this figure for the same thing in another sentence than the one aligned
+        ("A Royale has 37.2g of fat. The salad beats the 43.3g found in a Whopper.", "This exceeds the 43.3g found in a Whopper."),
+        # an approximation dropped
+        ("Nearly five per cent of students had worked in the industry.", "Five per cent of students had worked in the industry."),
+        # a negation in a clause the retelling left out; "not only" negates nothing
+        ("No serious injuries were reported, but tow-truck drivers were kept busy hauling away cars.",
+         "But tow-truck drivers were kept busy hauling away cars."),
+        ("Not only did he publish the photos, but the names and addresses of the people.",
+         "He also published the names and addresses of the people."),
     ],
 )
 def test_faithful_retellings_of_real_patterns_have_no_findings(source, derived):
@@ -143,6 +152,9 @@ def test_changed_names_and_flips_are_still_found_beside_a_credit():
         ("I feel more comfortable in this car than last year.", "I feel just as comfortable in this car as last year.", "comparison_changed", "just as comfortable in this car as"),
         ("It was the best fun during the week after the trip.", "It was the best fun during the months since the trip.", "time_scope_changed", "the months"),
         ("The Department of Homeland Security was involved in the case.", "Federal authorities were involved in the case.", "entity_generalized", "Federal authorities"),
+        # a bound that changes the claim, unlike an approximation
+        ("Fines of up to 5,000 euros were set for each breach.", "Fines of 5,000 euros were set for each breach.", "number_changed", "5,000"),
+        ("The jury found him not guilty of the theft in March.", "The jury found him guilty of the theft in March.", "negation_flipped", None),
     ],
 )
 def test_drifts_of_real_retellings_are_found(source, derived, kind, d_text):
@@ -180,3 +192,8 @@ def test_a_figure_the_source_never_gives_makes_an_added_claim():
 def test_a_figure_in_the_same_place_as_the_source_figure_is_changed():
     v, _, _ = judge("John Sutton Jr, 101, attends every race.", "John Sutton Jr, 109, attends every race.")
     assert [f.kind for f in v[0].findings] == ["number_changed"]
+
+
+def test_a_numbers_bound_is_no_negation():
+    v, _, _ = judge("No more than 44 per cent of her followers are real people.", "Only 44 per cent of her followers are real people.")
+    assert "negation_flipped" not in [f.kind for x in v for f in x.findings]

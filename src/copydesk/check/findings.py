@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 
 from copydesk.check.atoms import Atom, extract_atoms
 from copydesk.check.entities import Entity
-from copydesk.facts import UNIT_DAYS, mentions_calendar, quote_key, starts_with_time_unit
+from copydesk.facts import STOPWORDS, UNIT_DAYS, mentions_calendar, quote_key, starts_with_time_unit
 from copydesk.models import Document, Finding, Sentence
 from copydesk.timestamps import parse_day
 
@@ -94,6 +94,7 @@ class SourceView:
     _dotless: str | None = field(default=None, repr=False, compare=False)
     _words: str | None = field(default=None, repr=False, compare=False)
     _figures: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _counted_figures: frozenset[tuple[str, str | None]] | None = field(default=None, repr=False, compare=False)
     _word_runs: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _quotes_by_word: tuple[list[Located], dict[str, list[int]]] | None = field(default=None, repr=False, compare=False)
 
@@ -104,6 +105,15 @@ class SourceView:
             values = frozenset(a.atom.value for atoms in self.atoms.values() for a in atoms if a.atom.kind == "number")
             object.__setattr__(self, "_figures", values)
         return self._figures
+
+    @property
+    def counted_figures(self) -> frozenset[tuple[str, str | None]]:
+        """Each number the source gives with the word it counts ("43.3g" -> ("43.3", "g")), in any sentence."""
+        if self._counted_figures is None:
+            pairs = frozenset((a.atom.value, _counted(a)) for atoms in self.atoms.values() for a in atoms
+                              if a.atom.kind == "number")
+            object.__setattr__(self, "_counted_figures", pairs)
+        return self._counted_figures
 
     @property
     def words(self) -> str:
@@ -228,7 +238,7 @@ def compare_atoms(
     flagged = _quotes(d_atoms, s_atoms, source, out, derived)
     flagged += _speakers(d_atoms, s_atoms, out, derived, sources)
     checked = [a for a in d_atoms if a not in flagged and not _inside(a, flagged)]
-    _numbers(checked, s_atoms, source.figures, out, derived)
+    _numbers(checked, s_atoms, source, out, derived)
     _times(checked, s_atoms, near, out, derived)
     _durations(checked, s_atoms, near, out, derived)
     if not _is_headline(derived):
@@ -250,17 +260,24 @@ def _counted(atom: Located) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def _numbers(d_atoms, s_atoms, known: frozenset[str], out: FindingBuilder, derived: Sentence) -> None:
+def _numbers(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived: Sentence) -> None:
     source_numbers = _of(s_atoms, "number")
+    known = source.figures
     for d in _of(d_atoms, "number"):
         match = next((s for s in source_numbers if s.atom.value == d.atom.value), None)
         if match is not None:
-            if _bound(match) != _bound(d) and "exact" in (_bound(match), _bound(d)):
+            # A bound that changes the claim ("up to 5m" -> "5m"); an approximation dropped or added
+            # ("nearly five per cent", "around 3pm") changes nothing a reader acts on.
+            if _bound(match) != _bound(d) and "exact" in (_bound(match), _bound(d)) and "about" not in (_bound(match), _bound(d)):
                 out.add("number_changed", d, match, f"the source says “{match.atom.text}”; here “{d.atom.text}”", derived)
             continue
         # The aligned source sentence counts the same thing with another figure: changed, even if the
-        # figure appears elsewhere in the story ("1,500 pink balloons" -> "500 pink balloons").
+        # figure appears elsewhere in the story ("1,500 pink balloons" -> "500 pink balloons"), unless
+        # the story gives this figure for that very thing too: the sentence may retell that passage
+        # ("43.3g" of fat given in two sentences of the source, the alignment chose the other).
         counted = _counted(d)
+        if counted and (d.atom.value, counted) in source.counted_figures:
+            continue
         same_thing = next((s for s in source_numbers if counted and _counted(s) == counted), None)
         if same_thing is not None and not _rounds(d.atom.value, same_thing.atom.value):
             out.add("number_changed", d, same_thing,
@@ -496,16 +513,18 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
         d = next((a for a in d_list if _EQUIVALENT.get(a.atom.value, a.atom.value) not in s_values), None)
         here = f"“{d.atom.text}”" if d else "nothing"
         out.add(kind, d, s, f"{noun}: the source says “{s.atom.text}”; here {here}", derived)
-    neg_d = [a for a in _of(d_atoms, "negation") if not _inside(a, hedges_d)]
-    neg_s = [a for a in _of(s_atoms, "negation") if not _inside(a, hedges_s)]
-    # A flip only means something when the two sentences say nearly the same words, and the
-    # negation stands by a word both say ("did not know" / "knew" is no evidence; "not guilty" /
-    # "guilty" is).
+    # A flip only means something when the two sentences say nearly the same words, and counts only the
+    # negations that stand by a word both say ("did not know" / "knew" is no evidence; "not guilty" /
+    # "guilty" is; "No injuries were reported, but drivers were kept busy" retold as its second clause
+    # drops no negation). "no more than 44" is a number's bound, not a negation.
+    neg_d = [a for a in _of(d_atoms, "negation")
+             if not _inside(a, hedges_d) and not _inside(a, _of(d_atoms, "number")) and _bears_on_shared(a, same_words)]
+    neg_s = [a for a in _of(s_atoms, "negation")
+             if not _inside(a, hedges_s) and not _inside(a, _of(s_atoms, "number")) and _bears_on_shared(a, same_words)]
     if (
         len(neg_d) % 2 != len(neg_s) % 2
         and len(sources) == 1
         and len(same_words) >= NEGATION_SAME_WORDS_SHARE * max(1, len(derived_words))
-        and any(_bears_on_shared(a, same_words) for a in neg_d + neg_s)
     ):
         d = neg_d[0] if neg_d else None
         s = neg_s[0] if neg_s else None
@@ -514,13 +533,14 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
 
 def _bears_on_shared(qualifier: Located, shared: set[str]) -> bool:
     """Is one of the next three content words after a negation, hedge or quantifier one both
-    sentences share? At the end of a clause ("..., could not be confirmed."), the three before it."""
+    sentences share? At the end of a clause ("..., could not be confirmed."), the three before it.
+    Function words among them ("were", "just", "have") are no evidence: every retelling shares them."""
     text = qualifier.sentence.clean
     clause = re.split(r"[.;:!?]", text[qualifier.atom.end :], maxsplit=1)[0]
     words = [w for w in _WORD.findall(clause.lower()) if len(w) > 3][:3]
     if not words:
         words = [w for w in _WORD.findall(text[: qualifier.atom.start].lower()) if len(w) > 3][-3:]
-    return any(w in shared for w in words)
+    return any(w in shared and w not in STOPWORDS for w in words)
 
 
 def _rounds(rounded: str, exact: str) -> bool:
