@@ -398,7 +398,7 @@ class Library:
     def stories(self, relations: list[Relation]) -> list[Cluster]:
         """The stories these confirmed relations make, kept as the library's last trace."""
         published = {i: self.article(i).published for i in {x for r in relations for x in (r.source, r.derived)}}
-        clusters = stories(relations, published)
+        clusters = stories(relations, published, self.settings)
         if not self.store.read_only:  # kept, so the web app and `last_trace` need not trace again
             saved = {"for": self._trace_key(), "clusters": [asdict(c) for c in clusters]}
             self.store.set_meta("last_trace", json.dumps(saved))

@@ -82,7 +82,8 @@ class Settings:
     merge_gain: float = 0.03
     # A half of a split source sentence may fall this far below match_threshold.
     split_margin: float = 0.15
-    # Articles are the same story when this share of the derived text is backed.
+    # Articles are the same story when this share of the derived text is backed (with same_event_min_facts
+    # facts shared too, a same_event link joins two stories in trace: trace.cluster.joins_stories).
     same_story_min_share: float = 0.3
     same_story_min_sentences: int = 2  # and at least this many derived sentences are backed
     max_bytes: int = 5_000_000  # largest input file or upload read (copydesk add/compare --max-bytes)

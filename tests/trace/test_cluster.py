@@ -175,3 +175,17 @@ def test_a_long_text_is_a_paraphrase_only_if_it_keeps_some_wording(settings):
     assert classify(0.05, 0.9, 0.2, 10, 0.8, s, wording=many) == "paraphrase"
     assert classify(0.05, 0.9, 0.2, 10, 0.8, s, wording=many - 0.02) == "same_event"
     assert classify(0.05, 0.9, 0.2, 10, 0.8, s, wording=None) == "same_event"
+
+
+def test_a_same_event_link_joins_stories_only_when_text_and_facts_both_tie_the_pair(settings):
+    from dataclasses import replace
+
+    from copydesk.engines.stages import stories
+
+    facts = tuple(f"name:n{i}" for i in range(settings.same_event_min_facts))
+    tied = replace(rel("wire", "report", "same_event", known=False), shared_facts=facts)
+    few_facts = replace(tied, source="wire", derived="neighbour", shared_facts=facts[:-1])
+    little_backed = replace(tied, source="wire", derived="brief", derived_backed_share=settings.same_story_min_share - 0.01)
+    retold = replace(rel("wire", "farm"), shared_facts=())  # a retelling joins whatever it shares
+    (story,) = stories([tied, few_facts, little_backed, retold], {}, settings)
+    assert sorted(story.members) == ["farm", "report", "wire"]

@@ -37,6 +37,7 @@ from copydesk.errors import CopydeskError
 from copydesk.parquet import check_parquet_folder, record_from_row
 from copydesk.settings import Settings
 from copydesk.trace.candidates import posting_cap, rarest_keys, score_candidates
+from copydesk.trace.cluster import joins_stories
 from copydesk.trace.relate import RULES_VERSION
 from copydesk.trace.signals import article_signals
 
@@ -183,6 +184,7 @@ def _relate_udf(settings: Settings, embedder: Embedder | None) -> Callable:
                     "a": row["a_id"], "b": row["b_id"], "relation": relation.relation, "source": relation.source,
                     "derived": relation.derived, "direction_known": relation.direction_known,
                     "confidence": relation.direction_confidence, "distortions": relation.distortions,
+                    "joins_stories": joins_stories(relation, settings),
                     "body": json.dumps(asdict(relation), sort_keys=True),
                 })
             yield pd.DataFrame(out, columns=list(_RELATION_COLUMNS))
@@ -192,11 +194,12 @@ def _relate_udf(settings: Settings, embedder: Embedder | None) -> Callable:
 
 _RELATION_COLUMNS = {
     "a": "string", "b": "string", "relation": "string", "source": "string", "derived": "string",
-    "direction_known": "boolean", "confidence": "double", "distortions": "int", "body": "string",
+    "direction_known": "boolean", "confidence": "double", "distortions": "int", "joins_stories": "boolean",
+    "body": "string",
 }
 
 
-def _stories_udf(frame):
+def _stories_udf(frame, settings: Settings):
     import pandas as pd
 
     relations = [relation_from_dict(json.loads(body)) for body in frame["body"]]
@@ -204,7 +207,7 @@ def _stories_udf(frame):
     for _, row in frame.iterrows():
         published[row["source"]] = _plain(row["source_published"])
         published[row["derived"]] = _plain(row["derived_published"])
-    found = stories(relations, published)
+    found = stories(relations, published, settings)
     return pd.DataFrame(
         [{"id": c.id, "root": c.root, "size": len(c.members), "body": json.dumps(asdict(c), sort_keys=True)} for c in found],
         columns=["id", "root", "size", "body"],
@@ -368,7 +371,7 @@ class SparkEngine:
         related = stage("relations", relations)
 
         def clusters():
-            confirmed = related.where(F.col("relation") != "unrelated")
+            confirmed = related.where(F.col("joins_stories"))
             component = self._components(spark, confirmed)
             published = articles.select("id", "published")
             rows = (
@@ -379,7 +382,8 @@ class SparkEngine:
                       F.col("derived") == F.col("did"))
                 .select("component", "source", "derived", "body", "source_published", "derived_published")
             )
-            return rows.groupBy("component").applyInPandas(_stories_udf, "id string, root string, size int, body string")
+            return rows.groupBy("component").applyInPandas(
+                lambda frame: _stories_udf(frame, s), "id string, root string, size int, body string")
 
         story_rows = stage("stories", clusters)
 

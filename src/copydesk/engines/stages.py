@@ -50,11 +50,12 @@ def relate_pair(
     return relate(first, second, first_as_source, second_as_source, settings, brief)
 
 
-def stories(relations: Sequence[Relation], published: Mapping[str, str | None]) -> list[Cluster]:
-    """Story clusters with their earliest source and provenance tree (per connected component).
-    Relations are put in pair order first: ties in the tree are then broken the same way
-    whichever engine gathered them, in whatever order."""
-    ordered = sorted(relations, key=lambda r: (min(r.source, r.derived), max(r.source, r.derived)))
+def stories(relations: Sequence[Relation], published: Mapping[str, str | None], settings: Settings) -> list[Cluster]:
+    """Story clusters with their earliest source and provenance tree (per connected component of the
+    relations that join stories, `trace.cluster.joins_stories`). Relations are put in pair order
+    first: ties in the tree are then broken the same way whichever engine gathered them, in whatever order."""
+    joining = [r for r in relations if cluster_lib.joins_stories(r, settings)]
+    ordered = sorted(joining, key=lambda r: (min(r.source, r.derived), max(r.source, r.derived)))
     return cluster_lib.clusters(ordered, published)
 
 

@@ -1,4 +1,4 @@
-"""Stories from pairwise relations: connected components, each with its
+"""Stories from pairwise relations: connected components of the relations that join stories, each with its
 earliest source at the root and a provenance tree (who retold whom)."""
 
 from __future__ import annotations
@@ -9,7 +9,20 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
 from copydesk.models import DERIVATIONS, Cluster, Relation
+from copydesk.settings import Settings
 from copydesk.timestamps import parse_time
+
+
+def joins_stories(r: Relation, settings: Settings) -> bool:
+    """Does this relation make its two articles one story? A retelling does. Two reports of the same
+    event do only when both the text and the facts tie them: at least `same_story_min_share` of one
+    backed by the other and `same_event_min_facts` facts shared. Either alone (how `same_event` is
+    found) also ties topic neighbours, two reports of different matches of one club, and a
+    one-sentence brief is close to many leads: chained, those made one story of half a library."""
+    if r.relation in DERIVATIONS:
+        return True
+    return (r.relation == "same_event" and r.derived_backed_share >= settings.same_story_min_share
+            and len(r.shared_facts) >= settings.same_event_min_facts)
 
 
 def _components(relations: Sequence[Relation]) -> list[set[str]]:
