@@ -517,10 +517,12 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     # negations that stand by a word both say ("did not know" / "knew" is no evidence; "not guilty" /
     # "guilty" is; "No injuries were reported, but drivers were kept busy" retold as its second clause
     # drops no negation). "no more than 44" is a number's bound, not a negation.
-    neg_d = [a for a in _of(d_atoms, "negation")
-             if not _inside(a, hedges_d) and not _inside(a, _of(d_atoms, "number")) and _bears_on_shared(a, same_words)]
-    neg_s = [a for a in _of(s_atoms, "negation")
-             if not _inside(a, hedges_s) and not _inside(a, _of(s_atoms, "number")) and _bears_on_shared(a, same_words)]
+    def standing(atoms, hedges):
+        numbers = _of(atoms, "number")
+        return [a for a in _of(atoms, "negation")
+                if not _inside(a, hedges) and not _inside(a, numbers) and _bears_on_shared(a, same_words)]
+
+    neg_d, neg_s = standing(d_atoms, hedges_d), standing(s_atoms, hedges_s)
     if (
         len(neg_d) % 2 != len(neg_s) % 2
         and len(sources) == 1
