@@ -233,3 +233,22 @@ def test_a_retelling_that_credits_a_third_outlet_is_listed_after_the_paraphrased
     listed = [({r.source, r.derived} - {"farm"}).pop() for r in relations]
     assert list(zip(listed, (r.relation for r in relations))) == [("wire", "paraphrase"), ("aggregator", "same_event")]
     assert library.relate("farm", "aggregator").derived_backed_share > library.relate("farm", "wire").derived_backed_share
+
+
+def test_a_briefs_paraphrases_and_same_event_reports_are_ordered_together_by_lead_similarity():
+    from dataclasses import replace
+
+    from copydesk.library import closeness
+    from tests.trace.test_cluster import rel
+
+    # Two long texts: a paraphrase comes before a same-event report whatever the shares.
+    assert closeness(rel("a", "b", "paraphrase", share=0.6))[0] < closeness(rel("a", "c", "same_event", share=1.0))[0]
+    # A one-line summary is "backed" by any one sentence that reads like it: its true source, whose lead it
+    # retells, may be only the same event by alignment while another article on the topic is a paraphrase.
+    topical = replace(rel("other", "brief", "paraphrase", share=1.0), lead_similarity=0.17)
+    source = replace(rel("source", "brief", "same_event", share=0.0), lead_similarity=0.47)
+    ordered = sorted([topical, source], key=lambda r: (closeness(r)[0], -closeness(r)[1]))
+    assert [r.source for r in ordered] == ["source", "other"]
+    # Copies still come first.
+    copy = replace(rel("copy", "brief", "light_edit", share=1.0), lead_similarity=0.1)
+    assert closeness(copy)[0] < closeness(source)[0]

@@ -70,6 +70,20 @@ def content_hash(doc: Document) -> str:
     return hashlib.sha256(doc.clean.strip().encode("utf-8")).hexdigest()
 
 
+def closeness(relation: Relation) -> tuple[int, float]:
+    """How closely a related article ties to the one asked about, for ordering `sources`: (tier, tie),
+    the lower tier first, then the higher index score plus `tie`. Copies first, then paraphrases, then
+    reports of the same event, each by the share backed. A brief is "backed" whole by any one sentence
+    that reads like it, which other articles on the topic have as well as its source: where one text
+    is a brief, paraphrases and same-event reports share a tier, with the similarity to the lead as tie
+    (a brief retells its source's lead)."""
+    if relation.relation in ("verbatim_copy", "light_edit"):
+        return 0, relation.derived_backed_share
+    if relation.lead_similarity is not None:
+        return 1, relation.lead_similarity
+    return (1 if relation.relation in DERIVATIONS else 2), relation.derived_backed_share
+
+
 class Library:
     def __init__(
         self,
@@ -343,11 +357,9 @@ class Library:
             return r.direction_known and (r.source == other(r)) != want_sources
 
         def rank(r: Relation) -> tuple:
-            # Copies first, then paraphrases, then reports of the same event, each by how much ties the two
-            # (cheap signals plus the share backed); another retelling of a listed source after it; an
-            # article known to point the other way last.
-            closeness = 0 if r.relation in ("verbatim_copy", "light_edit") else 1 if r.relation in DERIVATIONS else 2
-            return (wrong_way(r), other(r) in sibling, closeness, -(cheap[other(r)] + r.derived_backed_share), other(r))
+            # Another retelling of a listed source after it; an article known to point the other way last.
+            tier, tie = closeness(r)
+            return (wrong_way(r), other(r) in sibling, tier, -(cheap[other(r)] + tie), other(r))
 
         sibling: set[str] = set()
         if want_sources:
@@ -357,7 +369,8 @@ class Library:
         return target.record, sorted(relations, key=rank)
 
     def sources(self, ref: ArticleRef) -> tuple[LibraryArticle, list[Relation]]:
-        """Likely sources of an article, closest relation first (copy, edit, paraphrase, same event);
+        """Likely sources of an article, closest relation first (copy, edit, paraphrase, same event; a brief's
+        paraphrases and same-event reports together, by index score and similarity to the lead);
         another retelling of a listed source (a sibling) after that source; articles found to be
         retold from it last."""
         return self._related(ref, want_sources=True)
