@@ -226,8 +226,16 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+(?:of\s+|de\s+|van\s+)?[
 
 def name_key(text: str) -> str:
     """'The Harbor Institute’s' -> 'harbor institute': a name as the other text is searched for it."""
-    text = re.sub(r"['’]s$", "", text.strip(" \t\"'“”‘’.,;:()"))
+    text = re.sub(r"['’]s$", "", text.strip(" \t\"'“”‘’.,;:()\\"))
     return re.sub(r"^(the|a|an)\s+", "", text.lower())
+
+
+# Ways news names one country ("the US", "America", "American officials"): a retelling may use any of
+# them for another without changing the fact.
+COUNTRY_NAMES = (
+    frozenset({"us", "usa", "united states", "united states of america", "america", "american", "americans"}),
+    frozenset({"uk", "britain", "great britain", "united kingdom", "british", "gb"}),
+)
 
 
 # A wire dateline opening a story: "LONDON, Sept. 4 (Reuters) - ".

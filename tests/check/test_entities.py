@@ -54,10 +54,41 @@ def test_a_name_found_anywhere_in_the_source_text_is_no_finding():
 
 
 def test_names_are_matched_as_whole_words_not_inside_others():
-    tagger = TableTagger({"Ann": "PERSON"})
-    findings, _, der = judge("Officials announced the plan.", "Officials and Ann announced the plan.", tagger)
+    tagger = TableTagger({"Ann": "PERSON", "Bob": "PERSON"})
+    findings, _, der = judge("Officials and Bob backed the annual plan.", "Officials and Ann backed the annual plan.", tagger)
     assert [f.kind for f in findings] == ["entity_changed"]
     assert der.text[slice(*findings[0].derived_span)] == "Ann"
+
+
+def test_a_name_that_takes_no_source_names_place_is_an_added_detail_not_a_change():
+    tagger = TableTagger({"Rapa Nui": "GPE", "Pacific Ocean": "LOC"})
+    findings, _, _ = judge(
+        "Some 100 hats have been found on Rapa Nui.", "Some 100 hats have been found on Rapa Nui in the Pacific Ocean.", tagger
+    )
+    assert findings == []
+
+
+def test_a_place_keeping_a_word_of_the_replaced_one_is_still_a_change():
+    # "New Jersey" shares "New" with "New York" but does not name it.
+    tagger = TableTagger({"New York": "GPE", "New Jersey": "GPE"})
+    findings, src, der = judge("A New York judge ruled on Monday.", "A New Jersey judge ruled on Monday.", tagger)
+    [f] = findings
+    assert (f.kind, der.text[slice(*f.derived_span)], src.text[slice(*f.source_span)]) == ("entity_changed", "New Jersey", "New York")
+
+
+@pytest.mark.parametrize("source_name, derived_name", [("US", "American"), ("Britain", "UK"), ("United States", "America")])
+def test_a_country_named_another_usual_way_is_no_finding(source_name, derived_name):
+    tagger = TableTagger({source_name: "GPE", derived_name: "GPE", "Darwin": "GPE"})
+    findings, _, _ = judge(
+        f"An actress from Darwin is a star in the {source_name} now.", f"An actress from Darwin is a star in the {derived_name} now.", tagger
+    )
+    assert findings == []
+
+
+def test_a_summarizers_unknown_word_token_in_a_name_is_no_finding():
+    tagger = TableTagger({"Stan Freberg": "PERSON", "Stan UNK": "PERSON"})
+    findings, _, _ = judge("Stan Freberg died on Monday.", "Stan UNK died on Monday.", tagger)
+    assert findings == []
 
 
 def test_the_replaced_name_is_looked_for_among_names_of_the_same_label():
