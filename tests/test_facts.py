@@ -66,6 +66,14 @@ def test_quotes_in_double_and_single_marks():
     text = "'I was surprised,' he said, calling it \"a very long day\" at the Smiths' farm."
     assert [q.value for q in facts.quotes(text)] == ["i was surprised", "a very long day"]
     assert [q.value for q in facts.quotes(text, single_marks=False)] == ["a very long day"]
+    assert [q.value for q in facts.quotes("he was a `` guerilla satirist '' .")] == ["guerilla satirist"]
+
+
+def test_capitalised_quoted_words_read_as_a_title_not_as_speech():
+    assert facts.reads_as_title('"Going Clear: Scientology, Hollywood, and the Prison of Belief"')
+    assert facts.reads_as_title("'Idite Lesom'")
+    assert not facts.reads_as_title('"We did not know what was coming, the Prime Minister said"')
+    assert not facts.reads_as_title('"Brexit"')  # one word: too little to tell
 
 
 def test_names_drop_a_sentence_start_and_a_possessive():

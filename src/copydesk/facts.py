@@ -188,7 +188,8 @@ def _duration(m: re.Match[str]) -> Found | None:
     return Found(m.start(), m.end(), m.group().strip(), value)
 
 
-_DOUBLE_QUOTED = r"“([^”]{3,})”|\"([^\"]{3,})\""
+# Curly, straight, or typewriter-era ``...'' marks (some feeds and tokenized corpora write them).
+_DOUBLE_QUOTED = r"“([^”]{3,})”|\"([^\"]{3,})\"|``(.{3,}?)''"
 # British papers quote in single marks ('I was surprised,' he said). A single mark opens after a space or
 # bracket and closes before a space or punctuation, so apostrophes inside words (don't, Smiths') do not
 # end the quotation.
@@ -208,6 +209,13 @@ def marked_spans(text: str) -> list[tuple[int, int]]:
 def quote_key(quote: str) -> str:
     """The words of a quotation, lower-cased, without its marks and punctuation."""
     return " ".join(re.findall(r"[a-z0-9']+", quote.lower()))
+
+
+def reads_as_title(quoted: str) -> bool:
+    """Quoted words mostly capitalised ("Going Clear: Scientology and the Prison of Belief", "Idite
+    Lesom"): a title or a name in quotation marks, not someone's words."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", quoted) if w.lower() not in STOPWORDS]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 def quotes(text: str, single_marks: bool = True) -> list[Found]:

@@ -172,6 +172,13 @@ def test_drifts_of_real_retellings_are_found(source, derived, kind, d_text):
         ("Henderson has urged Liverpool team-mate Raheem Sterling to sign a deal.", "Henderson has urged Raheem Sterling to sign a deal."),
         ("She could face the death penalty in that trial.", "She faces a trial in the capital."),
         ("People who never divorce earn £2,100 a year more over many years.", "People who never divorce earn £2,100 a year more."),
+        # A title in quotation marks is no one's words: shortened, it is no altered quote, nor stated as fact.
+        ('HBO aired "Going Clear: Scientology, Hollywood, and the Prison of Belief" on Sunday.',
+         'HBO aired "Going Clear: Scientology and the Prison of Belief" on Sunday.'),
+        ('The film "Going Clear: Scientology, Hollywood, and the Prison of Belief" is critical of the church.',
+         "The film Going Clear: Scientology, Hollywood, and the Prison of Belief is critical of the church."),
+        # Typewriter-era marks (some feeds and tokenized corpora): the words are still quoted.
+        ('He called himself a "guerilla satirist" in 1959.', "He called himself a `` guerilla satirist '' in 1959."),
     ],
 )
 def test_real_faithful_patterns_stay_supported(source, derived):

@@ -406,8 +406,10 @@ def _quotes(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived: 
     """Altered, fabricated and dropped quotations; returns the derived quotes flagged."""
     flagged = []
     for d in _of(d_atoms, "quote"):
-        # Up to three quoted words are a title, a name or scare quotes ('boring'), not a quotation.
-        if source.says(d.atom.value) or len(d.atom.value.split()) <= SHORT_QUOTE_WORDS:
+        # Up to three quoted words are a title, a name or scare quotes ('boring'), not a quotation;
+        # so are more words written as a title.
+        if (source.says(d.atom.value) or len(d.atom.value.split()) <= SHORT_QUOTE_WORDS
+                or facts.reads_as_title(d.atom.text)):
             continue
         best, ratio = None, 0.0
         matcher = SequenceMatcher(None)
@@ -430,7 +432,7 @@ def _quotes(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived: 
     # Only quotations in double marks: read in single marks too, this rule caught 1 more of the retold
     # set's 5 dropped attributions for 13 more false alarms on the dev faithful summaries (long spans
     # between stray apostrophes, and quoted facts that summaries rightly state plainly).
-    quoted = [q for q in _of(s_atoms, "quote") if q.atom.text[:1] in "\"“"]
+    quoted = [q for q in _of(s_atoms, "quote") if q.atom.text[:1] in "\"“`" and not facts.reads_as_title(q.atom.text)]
     if quoted and not _of(d_atoms, "quote") and not _of(d_atoms, "attribution", "credit"):
         q = max(quoted, key=lambda a: len(_content(a.atom.value) & _content(derived.clean)))
         if len(_content(q.atom.value) & _content(derived.clean)) >= max(2, len(_content(q.atom.value)) // 2):
