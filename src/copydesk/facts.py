@@ -206,6 +206,14 @@ def marked_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _MARKED.finditer(text)]
 
 
+_STEMMED_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def content_stems(text: str) -> list[str]:
+    """Content words cut to five letters, so "convicted" meets "conviction"."""
+    return [w[:5] for w in _STEMMED_WORD.findall(text.lower()) if len(w) > 3 and w not in STOPWORDS]
+
+
 def quote_key(quote: str) -> str:
     """The words of a quotation, lower-cased, without its marks and punctuation."""
     return " ".join(re.findall(r"[a-z0-9']+", quote.lower()))

@@ -45,27 +45,11 @@ def test_capitalised_tagger_skips_a_lone_sentence_start():
     assert [(e.text, e.label) for e in entities] == [("Leeds", "NAME"), ("Grace Okafor", "NAME")]
 
 
-def test_a_name_found_anywhere_in_the_source_text_is_no_finding():
-    tagger = TableTagger({"Okafor": "PERSON", "Grace Okafor": "PERSON", "Leeds": "GPE"})
-    findings, _, _ = judge(
-        "Grace Okafor spoke in Leeds.\nThe council met on Monday.", "The council met Okafor on Monday.", tagger
-    )
-    assert findings == []
-
-
 def test_names_are_matched_as_whole_words_not_inside_others():
     tagger = TableTagger({"Ann": "PERSON", "Bob": "PERSON"})
     findings, _, der = judge("Officials and Bob backed the annual plan.", "Officials and Ann backed the annual plan.", tagger)
     assert [f.kind for f in findings] == ["entity_changed"]
     assert der.text[slice(*findings[0].derived_span)] == "Ann"
-
-
-def test_a_name_that_takes_no_source_names_place_is_an_added_detail_not_a_change():
-    tagger = TableTagger({"Rapa Nui": "GPE", "Pacific Ocean": "LOC"})
-    findings, _, _ = judge(
-        "Some 100 hats have been found on Rapa Nui.", "Some 100 hats have been found on Rapa Nui in the Pacific Ocean.", tagger
-    )
-    assert findings == []
 
 
 def test_a_place_keeping_a_word_of_the_replaced_one_is_still_a_change():
@@ -76,18 +60,26 @@ def test_a_place_keeping_a_word_of_the_replaced_one_is_still_a_change():
     assert (f.kind, der.text[slice(*f.derived_span)], src.text[slice(*f.source_span)]) == ("entity_changed", "New Jersey", "New York")
 
 
-@pytest.mark.parametrize("source_name, derived_name", [("US", "American"), ("Britain", "UK"), ("United States", "America")])
-def test_a_country_named_another_usual_way_is_no_finding(source_name, derived_name):
-    tagger = TableTagger({source_name: "GPE", derived_name: "GPE", "Darwin": "GPE"})
-    findings, _, _ = judge(
-        f"An actress from Darwin is a star in the {source_name} now.", f"An actress from Darwin is a star in the {derived_name} now.", tagger
-    )
-    assert findings == []
-
-
-def test_a_summarizers_unknown_word_token_in_a_name_is_no_finding():
-    tagger = TableTagger({"Stan Freberg": "PERSON", "Stan UNK": "PERSON"})
-    findings, _, _ = judge("Stan Freberg died on Monday.", "Stan UNK died on Monday.", tagger)
+@pytest.mark.parametrize(
+    "names, source, derived",
+    [
+        # Named somewhere in the source ("Okafor" for "Grace Okafor").
+        ({"Okafor": "PERSON", "Grace Okafor": "PERSON", "Leeds": "GPE"},
+         "Grace Okafor spoke in Leeds.\nThe council met on Monday.", "The council met Okafor on Monday."),
+        # A name that takes no source name's place is an added detail, not a change.
+        ({"Rapa Nui": "GPE", "Pacific Ocean": "LOC"},
+         "Some 100 hats have been found on Rapa Nui.", "Some 100 hats have been found on Rapa Nui in the Pacific Ocean."),
+        # One country named another usual way.
+        ({"US": "GPE", "American": "NORP", "Darwin": "GPE"},
+         "An actress from Darwin is a star in the US now.", "An actress from Darwin is a star with American fans now."),
+        ({"Britain": "GPE", "UK": "GPE"}, "Prices rose in Britain in May.", "Prices rose in the UK in May."),
+        ({"United States": "GPE", "America": "GPE"}, "Sales fell in the United States.", "Sales fell in America."),
+        # A summarizer's unknown-word token.
+        ({"Stan Freberg": "PERSON", "Stan UNK": "PERSON"}, "Stan Freberg died on Monday.", "Stan UNK died on Monday."),
+    ],
+)
+def test_names_that_change_nothing_give_no_finding(names, source, derived):
+    findings, _, _ = judge(source, derived, TableTagger(names))
     assert findings == []
 
 

@@ -177,6 +177,8 @@ def test_drifts_of_real_retellings_are_found(source, derived, kind, d_text):
          'HBO aired "Going Clear: Scientology and the Prison of Belief" on Sunday.'),
         ('The film "Going Clear: Scientology, Hollywood, and the Prison of Belief" is critical of the church.',
          "The film Going Clear: Scientology, Hollywood, and the Prison of Belief is critical of the church."),
+        # Quotation marks around the aligned sentence's own words, reordered: a loose quote, not made up.
+        ("The chicken that Kunis stole was her pet, Karo says.", "Karo says Kunis 'stole her pet chicken'."),
         # Typewriter-era marks (some feeds and tokenized corpora): the words are still quoted.
         ('He called himself a "guerilla satirist" in 1959.', "He called himself a `` guerilla satirist '' in 1959."),
     ],

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from copydesk.errors import ModelError
-from copydesk.facts import STOPWORDS
+from copydesk.facts import STOPWORDS, content_stems
 from copydesk.inference import length_batches, onnx_session, padded
 from copydesk.models import Alignment, Finding, Sentence
 from copydesk.settings import CROSS_ENCODER, RULES_ONLY, VERIFIERS
@@ -52,11 +52,6 @@ FEATURES = (
 )
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-
-
-def content_stems(text: str) -> list[str]:
-    """Content words cut to five letters, so "convicted" meets "conviction"."""
-    return [w[:5] for w in _WORD.findall(text.lower()) if len(w) > 3 and w not in STOPWORDS]
 
 
 def _bigrams(text: str) -> set[tuple[str, str]]:
