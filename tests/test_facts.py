@@ -13,6 +13,7 @@ from copydesk.trace.signals import fact_keys
 # text, the claim check's number values, its years, the anchors' numbers, the fingerprint's n:/y: keys
 CASES = [
     ("The firm raised $5m in the spring.", {"5000000"}, set(), {"5000000"}, {"n:5000000"}),
+    ("It put a $ 10m bounty on his head.", {"10000000"}, set(), {"10000000"}, {"n:10000000"}),  # tokenized text
     ("The town built a 10m sea wall.", {"10m"}, set(), {"10"}, {"n:10"}),
     ("Insurers paid out 5 million euros.", {"5000000"}, set(), {"5000000"}, {"n:5000000"}),
     ("It was one of the worst years on record.", set(), set(), set(), set()),

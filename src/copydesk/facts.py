@@ -68,7 +68,7 @@ _BOUND_WORDS = "|".join(p for _, p in _BOUNDS)
 _SCALES = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 _PERCENT = r"(?P<pct>\s*(?:%|per\s?cent|percent))?"
 _DIGITS = re.compile(
-    rf"(?:\b(?P<bound>{_BOUND_WORDS})\s+)?(?P<cur>[$£€¥])?(?<![\w.])(?P<num>\d(?:[\d,]*\d)?(?:\.\d+)?)"
+    rf"(?:\b(?P<bound>{_BOUND_WORDS})\s+)?(?:(?P<cur>[$£€¥]) ?)?(?<![\w.])(?P<num>\d(?:[\d,]*\d)?(?:\.\d+)?)"
     rf"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|m)\b)?{_PERCENT}",
     re.IGNORECASE,
 )
