@@ -87,3 +87,7 @@ def test_a_credit_line_names_an_outlet_or_only_the_piece():
     text = "The plan was dropped, the Daily Mail reported. The piece explains why. Sales fell, according to CNN."
     assert [f.text for f in facts.credits(text)] == ["the Daily Mail reported", "The piece explains", "according to CNN"]
     assert [f.text for f in facts.outlet_credits(text)] == ["the Daily Mail reported", "according to CNN"]
+
+
+def test_negations_with_curly_or_straight_apostrophes():
+    assert [n.text for n in facts.negations("He didn’t know and can't say.")] == ["n’t", "n't"]

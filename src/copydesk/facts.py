@@ -214,9 +214,15 @@ def content_stems(text: str) -> list[str]:
     return [w[:5] for w in _STEMMED_WORD.findall(text.lower()) if len(w) > 3 and w not in STOPWORDS]
 
 
+# A contraction split off its word, as tokenized corpora write it ("do n't", "I 've").
+_SPLIT_CONTRACTION = re.compile(r"\s+(n't|'(?:s|re|ve|ll|d|m))\b")
+
+
 def quote_key(quote: str) -> str:
-    """The words of a quotation, lower-cased, without its marks and punctuation."""
-    return " ".join(re.findall(r"[a-z0-9']+", quote.lower()))
+    """The words of a quotation, lower-cased, without its marks and punctuation; a curly apostrophe
+    reads as a straight one ("don’t" = "don't") and a split contraction as one word ("do n't")."""
+    text = _SPLIT_CONTRACTION.sub(r"\1", quote.lower().replace("’", "'"))
+    return " ".join(re.findall(r"[a-z0-9']+", text))
 
 
 def reads_as_title(quoted: str) -> bool:
@@ -315,7 +321,7 @@ HEDGES = {
     "definitely": "certain", "confirmed": "confirmed",
 }
 _HEDGE = re.compile(r"\b(" + "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(not|no|never|n't|none|neither|nor|without|nobody|nothing|denied|refused)\b|n't\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|no|never|n['’]t|none|neither|nor|without|nobody|nothing|denied|refused)\b|n['’]t\b", re.IGNORECASE)
 COMPARISONS = {
     "less than": "less", "fewer than": "less", "lower than": "less", "cheaper than": "less", "smaller than": "less",
     "more than": "more", "higher than": "more", "greater than": "more", "larger than": "more", "costlier than": "more",

@@ -179,6 +179,11 @@ def test_drifts_of_real_retellings_are_found(source, derived, kind, d_text):
          "The film Going Clear: Scientology, Hollywood, and the Prison of Belief is critical of the church."),
         # Quotation marks around the aligned sentence's own words, reordered: a loose quote, not made up.
         ("The chicken that Kunis stole was her pet, Karo says.", "Karo says Kunis 'stole her pet chicken'."),
+        # A partial quote with its apostrophes written another way (curly, or split off as tokenized text).
+        ("\u201cI\u2019ve been so happy here that I really don\u2019t have anything to say,\u201d Travolta said.",
+         "\"I've been so happy here that I really don't have anything\" Travolta said."),
+        ("\u201cI\u2019ve been so happy here that I really don\u2019t have anything to say,\u201d Travolta said.",
+         "`` I 've been so happy here that I really do n't have anything '' Travolta said."),
         # Typewriter-era marks (some feeds and tokenized corpora): the words are still quoted.
         ('He called himself a "guerilla satirist" in 1959.', "He called himself a `` guerilla satirist '' in 1959."),
     ],
