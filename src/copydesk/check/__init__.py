@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from copydesk import facts
-from copydesk.facts import content_stems
 from copydesk.check.atoms import Atom
 from copydesk.check.entities import CapitalisedTagger, EntityTagger
 from copydesk.check.findings import Located, SourceView, compare_atoms, invented_figures, sentence_atoms, unsourced_quotes
 from copydesk.check.verifier import Claim, FactCounts, RulesOnlyVerifier, Verifier, claim_features
+from copydesk.facts import content_stems
 from copydesk.models import Alignment, Finding, Omission, SegmentedDocument, Sentence, Summary, Verdict
 
 

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from copydesk import facts
 from copydesk.check.atoms import Atom, extract_atoms
 from copydesk.check.entities import Entity
-from copydesk import facts
 from copydesk.facts import COUNTRY_NAMES, STOPWORDS, UNIT_DAYS, mentions_calendar, quote_key, starts_with_time_unit
 from copydesk.models import Document, Finding, Sentence
 from copydesk.timestamps import parse_day
