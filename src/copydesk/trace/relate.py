@@ -23,12 +23,14 @@ from copydesk.trace.signals import (
 )
 
 # Part of the key that relations are cached under (library, Spark checkpoints): bump it when a change
-# here gives other relations for the same settings, so that cached ones are computed again.
+# here or in the claim check (a relation carries its distortion counts) gives other relations for the
+# same settings, so that cached ones are computed again.
 # 2: two briefs are never a paraphrase of each other. 3: a paraphrase keeps some wording.
 # 4: an outlet named in words ("the Daily Mail reported") credits its address (dailymail.co.uk).
 # 5: a text that keeps much wording is a paraphrase in any order.
 # 6: a paraphrase of or by a text whose lead credits a third outlet is the same event (a shared source).
-RULES_VERSION = 6
+# 7: names, quotes and negations read anew by the claim check (titles, loose quotes, curly apostrophes).
+RULES_VERSION = 7
 
 
 def _outlet_names(article: LibraryArticle | Document) -> list[str]:
