@@ -206,12 +206,13 @@ def marked_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _MARKED.finditer(text)]
 
 
-_STEMMED_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# A lower-cased word with its clitic ("don't", "mayor's"), as the claim check counts words.
+WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 def content_stems(text: str) -> list[str]:
     """Content words cut to five letters, so "convicted" meets "conviction"."""
-    return [w[:5] for w in _STEMMED_WORD.findall(text.lower()) if len(w) > 3 and w not in STOPWORDS]
+    return [w[:5] for w in WORD.findall(text.lower()) if len(w) > 3 and w not in STOPWORDS]
 
 
 # A contraction split off its word, as tokenized corpora write it ("do n't", "I 've").

@@ -379,9 +379,8 @@ def _entities(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived
                        else f"{d.atom.text} is not named in the source")
         out.add("entity_changed", d, counterpart, explanation, derived)
     vague = _of(d_atoms, "vague")
-    dropped = list(missing)
     # Names after "in", "at", "near"... are places: the likeliest to become "several regions".
-    dropped.sort(key=lambda s: not re.search(r"\b(in|at|near|from|across|of)\s+(the\s+)?$", s.sentence.clean[: s.atom.start]))
+    dropped = sorted(missing, key=lambda s: not re.search(r"\b(in|at|near|from|across|of)\s+(the\s+)?$", s.sentence.clean[: s.atom.start]))
     if vague and dropped:
         names = ", ".join(s.atom.text for s in dropped[:3])
         out.add("entity_generalized", vague[0], dropped[0], f"the source names {names}; here “{vague[0].atom.text}”", derived)
@@ -400,8 +399,9 @@ def _quotes(
     """Altered, fabricated and dropped quotations; returns the derived quotes flagged. `sources`: the
     source sentences the derived one is aligned with (none for an unaligned sentence)."""
     flagged = []
-    aligned_stems = {w for s in sources for w in facts.content_stems(s.clean)}
-    for d in _of(d_atoms, "quote"):
+    derived_quotes = _of(d_atoms, "quote")
+    aligned_stems = {w for s in sources for w in facts.content_stems(s.clean)} if derived_quotes else set()
+    for d in derived_quotes:
         # Up to three quoted words are a title, a name or scare quotes ('boring'), not a quotation;
         # so are more words written as a title.
         if (source.says(d.atom.value) or len(d.atom.value.split()) <= SHORT_QUOTE_WORDS
@@ -437,7 +437,7 @@ def _quotes(
     # set's 5 dropped attributions for 13 more false alarms on the dev faithful summaries (long spans
     # between stray apostrophes, and quoted facts that summaries rightly state plainly).
     quoted = [q for q in _of(s_atoms, "quote") if q.atom.text[:1] in "\"“`" and not facts.reads_as_title(q.atom.text)]
-    if quoted and not _of(d_atoms, "quote") and not _of(d_atoms, "attribution", "credit"):
+    if quoted and not derived_quotes and not _of(d_atoms, "attribution", "credit"):
         q = max(quoted, key=lambda a: len(_content(a.atom.value) & _content(derived.clean)))
         if len(_content(q.atom.value) & _content(derived.clean)) >= max(2, len(_content(q.atom.value)) // 2):
             speaker = next((n.atom.text for n in _of(s_atoms, "name") if n.sentence is q.sentence), "a speaker")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from copydesk.errors import ModelError
-from copydesk.facts import STOPWORDS, content_stems
+from copydesk.facts import STOPWORDS, WORD, content_stems
 from copydesk.inference import length_batches, onnx_session, padded
 from copydesk.models import Alignment, Finding, Sentence
 from copydesk.settings import CROSS_ENCODER, RULES_ONLY, VERIFIERS
@@ -51,11 +50,8 @@ FEATURES = (
     *RULE_GROUPS,
 )
 
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-
-
 def _bigrams(text: str) -> set[tuple[str, str]]:
-    words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    words = [w for w in WORD.findall(text.lower()) if w not in STOPWORDS]
     return set(zip(words, words[1:]))
 
 
