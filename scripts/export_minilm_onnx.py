@@ -1,7 +1,9 @@
 """Export the packaged all-MiniLM-L6-v2 as the ONNX graph copydesk's embedder runs (align/minilm.py).
 
 The graph is the BERT encoder with mean pooling and L2 normalisation inside (onnxruntime returns the
-sentence vectors), opset 17, dynamic batch and length. It ships without its weights (about 150 KB):
+sentence vectors), opset 17, dynamic batch and length. It also returns the last layer's token states,
+L2-normalised: the claim check's token verifier compares them (check/verifier.py), so the one forward
+pass that aligns a sentence also feeds the verifier. It ships without its weights (about 150 KB):
 each weight is marked external, and `minilm-graph.json` says which tensor of the MiniLM package's
 model.safetensors it is (transposed where the exporter folded a transpose into it), so the runtime
 hands onnxruntime the packaged weights themselves. int8 quantisation was measured and rejected:
@@ -36,11 +38,12 @@ class SentenceVectors(torch.nn.Module):
         super().__init__()
         self.bert = bert
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, p=2.0, dim=1)
+        return (torch.nn.functional.normalize(pooled, p=2.0, dim=1),
+                torch.nn.functional.normalize(hidden, p=2.0, dim=2))
 
 
 def packaged_tensor(array: np.ndarray, weights: dict[str, np.ndarray]) -> tuple[str, bool] | None:
@@ -58,10 +61,10 @@ def export() -> None:
     weights = load_file(str(model_dir / "model.safetensors"))
     model = SentenceVectors(AutoModel.from_pretrained(str(model_dir))).eval()
     example = (torch.ones((2, 9), dtype=torch.long), torch.ones((2, 9), dtype=torch.long))
-    axes = {n: {0: "batch", 1: "tokens"} for n in NAMES} | {"vectors": {0: "batch"}}
+    axes = {n: {0: "batch", 1: "tokens"} for n in [*NAMES, "token_states"]} | {"vectors": {0: "batch"}}
     with tempfile.TemporaryDirectory() as tmp:
         full = Path(tmp, "minilm.onnx")
-        torch.onnx.export(model, example, str(full), input_names=NAMES, output_names=["vectors"],
+        torch.onnx.export(model, example, str(full), input_names=NAMES, output_names=["vectors", "token_states"],
                           dynamic_axes=axes, opset_version=17, dynamo=False)
         graph = onnx.load(str(full))
     mapping = {}

