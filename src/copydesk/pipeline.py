@@ -74,7 +74,7 @@ def compare_segmented(
     check_sentence_limit(src, settings)
     check_sentence_limit(der, settings)
     tagger = tagger or make_tagger(settings.entity_tagger)
-    verifier = verifier or make_verifier(settings.verifier, embedder.name)
+    verifier = verifier or make_verifier(settings.verifier, embedder)
     alignments = align(der.sentences, src.sentences, embedder, settings)
     result = CompareResult(
         source=src,

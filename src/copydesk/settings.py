@@ -25,14 +25,13 @@ EMBEDDERS = (MINILM, STATIC)
 SPACY_NER = "spacy-en_core_web_sm-3.8.0"
 CAPITALISED = "capitalised-words"
 ENTITY_TAGGERS = (SPACY_NER, CAPITALISED)
-# Who decides whether an aligned sentence is supported: a logistic model over alignment and fact
-# features (check/verifier.py, fitted per embedder by scripts/train_verifier.py), or the rules alone.
+# Who decides whether an aligned sentence is supported: a small network over MiniLM's token states
+# (check/verifier.py, scripts/train_token_verifier.py), a logistic model over alignment and fact
+# features (fitted per embedder by scripts/train_verifier.py), or the rules alone.
 LOGISTIC = "logistic-features-v1"
 RULES_ONLY = "rules-only"
-VERIFIERS = (LOGISTIC, RULES_ONLY)
-# MiniLM fine-tuned as a cross-encoder (check/verifier.py, scripts/train_cross_encoder.py) joins
-# VERIFIERS once trained weights that beat the rules ship; a CPU session could not train it.
-CROSS_ENCODER = "cross-encoder-minilm-v1"
+TOKEN_VERIFIER = "token-match-minilm-v1"
+VERIFIERS = (TOKEN_VERIFIER, LOGISTIC, RULES_ONLY)
 # `--fast`: static embeddings and names found by capitalisation, so no model is loaded at all.
 FAST = {"embedder": STATIC, "entity_tagger": CAPITALISED}
 
@@ -96,7 +95,7 @@ class Settings:
     # Below this share of common English words we warn that results may be poor.
     english_min_share: float = 0.12
     embed_batch_size: int = 8  # sentences per onnxruntime call (sorted by length, padded per batch)
-    # onnxruntime threads per model (MiniLM, the cross-encoder); 0 = one per physical core.
+    # onnxruntime threads per model (MiniLM, the token verifier); 0 = one per physical core.
     model_threads: int = 0
 
     # Library index (copydesk add): cheap signals computed for every article.

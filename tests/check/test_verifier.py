@@ -2,22 +2,26 @@
 
 import math
 
+import numpy as np
 import pytest
 
+from copydesk.align.embedder import CachedEmbedder, HashingEmbedder, MiniLMEmbedder, make_embedder
 from copydesk.check import verdicts
 from copydesk.check.verifier import (
     FEATURES,
-    CrossEncoderVerifier,
+    TOKEN_DIM,
     LogisticVerifier,
     RulesOnlyVerifier,
+    TokenVerifier,
     make_verifier,
     rule_fired,
+    token_batch,
 )
 from copydesk.errors import ModelError
 from copydesk.ingest import document_from_text
 from copydesk.models import Alignment
 from copydesk.segment import segment
-from copydesk.settings import LOGISTIC, RULES_ONLY
+from copydesk.settings import LOGISTIC, RULES_ONLY, TOKEN_VERIFIER
 
 
 class FixedVerifier:
@@ -85,71 +89,101 @@ def test_logistic_verifier_is_a_standardised_logistic_model():
 
 
 def test_make_verifier_falls_back_to_the_rules_for_an_embedder_with_no_fitted_model():
-    assert make_verifier(RULES_ONLY, "all-MiniLM-L6-v2").name == RULES_ONLY
-    assert make_verifier(LOGISTIC, "hashing-fake").name == RULES_ONLY
+    assert make_verifier(RULES_ONLY, MiniLMEmbedder()).name == RULES_ONLY
+    assert make_verifier(LOGISTIC, HashingEmbedder()).name == RULES_ONLY
     with pytest.raises(ValueError):
-        make_verifier("nli-magic", "all-MiniLM-L6-v2")
+        make_verifier("nli-magic", MiniLMEmbedder())
 
 
-def length_model(path):
-    """A stand-in cross-encoder: its logit is the pair's token count minus 10."""
+class WordStates:
+    """A stand-in TokenEncoder: one token per word, its id a hash, its state a fixed unit vector."""
+
+    def __init__(self):
+        self.asked = []
+
+    def token_states(self, texts):
+        from copydesk.align.minilm import TokenStates
+
+        self.asked.append(list(texts))
+        out = []
+        for text in texts:
+            words = text.split()
+            ids = np.array([sum(map(ord, w)) for w in words], dtype=np.int64)
+            states = np.zeros((len(words), TOKEN_DIM), np.float16)
+            states[np.arange(len(words)), ids % TOKEN_DIM] = 1.0
+            offsets, pos = [], 0
+            for w in words:
+                pos = text.index(w, pos)
+                offsets.append((pos, pos + len(w)))
+                pos += len(w)
+            out.append(TokenStates(ids, tuple(offsets), states))
+        return out
+
+
+def count_model(path):
+    """A stand-in token head: its logit is the claim's token count minus the window's."""
     onnx = pytest.importorskip("onnx")
     from onnx import TensorProto, helper
 
-    names = ("input_ids", "attention_mask", "token_type_ids")
-    inputs = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "tokens"]) for n in names]
+    inputs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", "tokens", TOKEN_DIM]) for n in ("claim", "window")]
+    inputs += [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "tokens"]) for n in ("claim_ids", "window_ids")]
+    inputs += [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", "tokens"]) for n in ("claim_mask", "window_mask")]
     nodes = [
-        helper.make_node("Cast", ["attention_mask"], ["mask"], to=TensorProto.FLOAT),
-        helper.make_node("ReduceSum", ["mask", "axis"], ["count"], keepdims=1),
-        helper.make_node("Sub", ["count", "ten"], ["logits"]),
+        helper.make_node("ReduceSum", ["claim_mask", "axis"], ["claim_count"], keepdims=0),
+        helper.make_node("ReduceSum", ["window_mask", "axis"], ["window_count"], keepdims=0),
+        helper.make_node("Sub", ["claim_count", "window_count"], ["logit"]),
     ]
-    constants = [helper.make_tensor("axis", TensorProto.INT64, [1], [1]), helper.make_tensor("ten", TensorProto.FLOAT, [], [10.0])]
-    output = helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 1])
-    graph = helper.make_graph(nodes, "length", inputs, [output], constants)
+    constants = [helper.make_tensor("axis", TensorProto.INT64, [1], [1])]
+    output = helper.make_tensor_value_info("logit", TensorProto.FLOAT, ["batch"])
+    graph = helper.make_graph(nodes, "count", inputs, [output], constants)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8  # what every onnxruntime since 1.10 reads
     onnx.save(model, str(path))
     return path
 
 
-def test_cross_encoder_pads_per_batch_and_returns_scores_in_input_order(tmp_path):
-    verifier = CrossEncoderVerifier({"threshold": 0.5, "max_tokens": 40}, length_model(tmp_path / "length.onnx"))
+def test_token_batch_pads_claims_and_joins_each_window():
+    encoder = WordStates()
+    a, b, c, d = encoder.token_states(["one two three", "four", "five six", "seven eight nine ten"])
+    batch = token_batch([(a, [b, c]), (b, [d])])
+    assert batch["claim"].shape == (2, 3, TOKEN_DIM) and batch["window"].shape == (2, 4, TOKEN_DIM)
+    assert batch["claim_mask"].tolist() == [[1, 1, 1], [1, 0, 0]]
+    assert batch["window_mask"].tolist() == [[1, 1, 1, 0], [1, 1, 1, 1]]
+    assert batch["window_ids"][0].tolist() == [*b.ids, *c.ids, -1]  # padding matches no claim token
+    assert batch["claim_ids"][1].tolist() == [b.ids[0], 0, 0]
+    assert np.array_equal(batch["window"][0, 1:3], c.states.astype(np.float32))
+
+
+def test_token_verifier_batches_by_length_and_returns_scores_in_input_order(tmp_path):
+    verifier = TokenVerifier({"threshold": 0.5}, count_model(tmp_path / "count.onnx"), WordStates())
     verifier.batch_size = 2  # lengths sorted across several batches
-    pairs = [("A long window of source text that goes on and on for a while.", "Short."),
-             ("Window.", "Claim."),
-             ("A middling window here.", "A middling claim here too."),
-             ("Window.", "A claim that is a good deal longer than its window.")]
-    tokens = [len(verifier.tokenizer.encode(*p).ids) for p in pairs]
-    assert len(set(tokens)) == len(tokens)
-    assert verifier.scores(pairs) == pytest.approx([1 / (1 + math.exp(-(n - 10))) for n in tokens], abs=1e-6)
+    pairs = [("a b c d e f", ["g"]), ("a", ["b c"]), ("a b c", ["d e f g h"]), ("a b", ["c", "d e f"])]
+    expected = [len(c.split()) - sum(len(w.split()) for w in ws) for c, ws in pairs]
+    assert verifier.scores(pairs) == pytest.approx([1 / (1 + math.exp(-x)) for x in expected], abs=1e-6)
 
 
-def test_cross_encoder_truncates_the_window_not_the_claim(tmp_path):
-    verifier = CrossEncoderVerifier({"threshold": 0.5, "max_tokens": 40}, length_model(tmp_path / "length.onnx"))
-    encoded = verifier.tokenizer.encode("word " * 1000, "The claim itself stays whole.")
-    assert len(encoded.ids) == verifier.max_tokens
-    assert verifier.tokenizer.decode([i for i, t in zip(encoded.ids, encoded.type_ids) if t == 1]).startswith(
-        "the claim itself stays whole")
-
-
-def test_cross_encoder_calls_a_claim_unsupported_when_a_rule_fired(tmp_path):
-    verifier = CrossEncoderVerifier({"threshold": 0.5, "max_tokens": 40}, length_model(tmp_path / "length.onnx"))
+def test_token_verifier_calls_a_claim_unsupported_when_a_rule_fired(tmp_path):
+    verifier = TokenVerifier({"threshold": 0.5}, count_model(tmp_path / "count.onnx"), WordStates())
     recorder = FixedVerifier(0.0)
     judge("Insurers received 4,120 claims in 2021.", "Insurers received 4,210 claims in 2021.", recorder)
     retold = FixedVerifier(0.0)
     judge("Insurers received 4,120 claims in 2021.", "In 2021, insurers received 4,120 claims.", retold)
     assert not rule_fired(retold.seen[0])
-    assert verifier.unsupported(retold.seen) == pytest.approx(verifier.scores([("Insurers received 4,120 claims in 2021.",
-                                                                               "In 2021, insurers received 4,120 claims.")]))
+    (claim,) = retold.seen
+    assert verifier.unsupported([claim]) == pytest.approx(verifier.scores([(claim.derived.clean, [w.clean for w in claim.window])]))
     (changed,) = recorder.seen
     assert rule_fired(changed)
     assert verifier.unsupported([changed]) == [1.0]
 
 
-def test_a_missing_cross_encoder_file_is_a_model_error(tmp_path):
+def test_a_missing_token_verifier_file_is_a_model_error(tmp_path):
     with pytest.raises(ModelError, match="missing"):
-        CrossEncoderVerifier({"threshold": 0.5, "max_tokens": 40}, tmp_path / "nothing.onnx")
+        TokenVerifier({"threshold": 0.5}, tmp_path / "nothing.onnx", WordStates())
 
+
+def test_make_verifier_uses_the_token_verifier_only_with_an_embedder_that_has_token_states():
+    assert make_verifier(TOKEN_VERIFIER, HashingEmbedder()).name == RULES_ONLY
+    assert make_verifier(TOKEN_VERIFIER, CachedEmbedder(MiniLMEmbedder())).name == TOKEN_VERIFIER
 
 
 def test_a_sentence_copied_word_for_word_is_supported_without_tagging_or_verifying():
@@ -171,3 +205,21 @@ def test_a_sentence_copied_word_for_word_is_supported_without_tagging_or_verifyi
     assert changed.verdict == "distorted"
     assert "Insurers received 4,120 claims in 2021." not in tagger.seen
     assert [c.derived.index for c in verifier.seen] == [1]
+
+
+@pytest.mark.model
+def test_the_token_verifier_blames_the_changed_word_and_points_into_the_source():
+    from copydesk.settings import Settings
+
+    settings = Settings.load(verifier=TOKEN_VERIFIER)
+    verifier = make_verifier(TOKEN_VERIFIER, make_embedder(settings))
+    verifier.threshold = 0.0  # every aligned sentence goes to the verifier's finding
+    v, src, der = judge("Jordan Henderson has signed a new five-year deal at Anfield.",
+                        "Jordan Henderson has rejected a new five-year deal at Anfield.", verifier)
+    (finding,) = v[0].findings
+    assert finding.kind == "meaning_changed"
+    assert der.text[slice(*finding.derived_span)] == "rejected"
+    assert src.text[slice(*finding.source_span)] in src.text.split(" ")[:-1] + ["Anfield"]
+    copy, shortened = verifier.scores([("Jordan Henderson has signed a deal at Anfield.", [src.text]),
+                                       ("Jordan Henderson has rejected a deal at Anfield.", [src.text])])
+    assert copy < shortened

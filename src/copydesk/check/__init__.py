@@ -8,9 +8,9 @@ from copydesk import facts
 from copydesk.check.atoms import Atom
 from copydesk.check.entities import CapitalisedTagger, EntityTagger
 from copydesk.check.findings import Located, SourceView, compare_atoms, invented_figures, sentence_atoms, unsourced_quotes
-from copydesk.check.verifier import Claim, FactCounts, RulesOnlyVerifier, Verifier, claim_features
+from copydesk.check.verifier import Claim, FactCounts, RulesOnlyVerifier, TokenVerifier, Verifier, claim_features
 from copydesk.facts import content_stems
-from copydesk.models import Alignment, Finding, Omission, SegmentedDocument, Sentence, Summary, Verdict
+from copydesk.models import Alignment, Document, Finding, Omission, SegmentedDocument, Sentence, Summary, Verdict
 
 
 def sentence_facts(sentence: Sentence) -> tuple[str, ...]:
@@ -101,7 +101,7 @@ def verdicts(
             out[slot] = Verdict(claim.derived.index, "supported", (), alignment.score, verifier_score=round(score, 4))
             continue
         if not findings:
-            findings = [_meaning_changed(claim, alignment, source, score)]
+            findings = [_meaning_changed(claim, alignment, src_doc, der_doc, source, score, verifier)]
         out[slot] = Verdict(claim.derived.index, "distorted", tuple(findings), alignment.score, verifier_score=round(score, 4))
     return tuple(v for v in out if v is not None)  # every slot is filled by now
 
@@ -120,8 +120,25 @@ def _fact_counts(d_atoms: Sequence[Located], window: Sequence[Sentence], view: S
     )
 
 
-def _meaning_changed(claim: Claim, alignment: Alignment, source: SegmentedDocument, score: float) -> Finding:
-    """The verifier's call where no rule names the kind: the whole sentence against its source sentences."""
+def _meaning_changed(
+    claim: Claim, alignment: Alignment, src_doc: Document, der_doc: Document, source: SegmentedDocument, score: float,
+    verifier: Verifier,
+) -> Finding:
+    """The verifier's call where no rule names the kind: the word it blames and the source word closest
+    to it where the verifier can say (the token verifier), else the sentence against its source sentences."""
+    blame = verifier.locate(claim) if isinstance(verifier, TokenVerifier) else None
+    if blame is not None:
+        d_start, d_end = blame.derived
+        s_start, s_end = blame.source
+        base = blame.source_sentence.clean_start
+        return Finding(
+            "meaning_changed",
+            der_doc.to_text_span(claim.derived.clean_start + d_start, claim.derived.clean_start + d_end),
+            src_doc.to_text_span(base + s_start, base + s_end),
+            f"the source does not support “{claim.derived.clean[d_start:d_end]}” here (verifier {score:.2f}; "
+            f"the closest source word is “{blame.source_sentence.clean[s_start:s_end]}”); no rule names the change",
+            "medium",
+        )
     aligned = [source.sentences[j] for j in alignment.source]
     return Finding(
         "meaning_changed",

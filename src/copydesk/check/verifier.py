@@ -4,11 +4,10 @@ A `Claim` is one aligned derived sentence with its source window (the aligned so
 their neighbours, as SummaC and MiniCheck chunk) and the features the claim check measured on it.
 A Verifier returns, per claim, the probability that the window does *not* support it.
 
-- `CrossEncoderVerifier`: all-MiniLM-L6-v2 fine-tuned as a cross-encoder on (window, sentence) pairs
-  by `scripts/train_cross_encoder.py` (seeded; dev splits and synthetic corruptions of their
-  articles), run from an int8 ONNX file by onnxruntime. A rule firing also makes the claim
-  unsupported: the verifier adds what the rules miss. Not selectable yet: no trained weights ship
-  (settings.CROSS_ENCODER says why).
+- `TokenVerifier`: a small network over MiniLM's token states of the sentence and its window, trained
+  by `scripts/train_token_verifier.py` (seeded; dev splits and synthetic corruptions of their
+  articles), run from an ONNX file by onnxruntime. A rule firing also makes the claim
+  unsupported: the verifier adds what the rules miss.
 - `LogisticVerifier`: a logistic model over alignment and fact features, fitted by
   `scripts/train_verifier.py` (seeded, dev splits only) and shipped as `verifier.json` beside this
   file with its threshold and the figures it reached.
@@ -25,13 +24,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
 
 from copydesk.errors import ModelError
 from copydesk.facts import STOPWORDS, WORD, content_stems
-from copydesk.inference import length_batches, onnx_session, padded
+from copydesk.inference import length_batches, onnx_session
 from copydesk.models import Alignment, Finding, Sentence
-from copydesk.settings import CROSS_ENCODER, RULES_ONLY, VERIFIERS
+from copydesk.settings import MINILM, RULES_ONLY, TOKEN_VERIFIER, VERIFIERS
+
+if TYPE_CHECKING:
+    from copydesk.align.minilm import TokenStates
+
+TOKEN_DIM = 384  # MiniLM's hidden size
 
 # Which finding kinds each rule feature counts.
 RULE_GROUPS = {
@@ -124,50 +130,111 @@ class RulesOnlyVerifier:
         return [float(rule_fired(c)) for c in claims]
 
 
-class CrossEncoderVerifier:
-    """P(window does not support sentence) from the fine-tuned cross-encoder; 1.0 where a rule fired.
+class TokenEncoder(Protocol):
+    """What the token verifier reads: MiniLM's token states of each text (align.embedder.MiniLMEmbedder)."""
 
-    Pairs are sorted by length and padded per batch, so short windows do not pay for long ones."""
+    def token_states(self, texts: list[str]) -> list[TokenStates]: ...
 
-    name = CROSS_ENCODER
-    batch_size = 16
 
-    def __init__(self, model: dict[str, Any], onnx_path: Path, threads: int = 0) -> None:
-        from tokenizers import Tokenizer
+def token_batch(pairs: Sequence[tuple[TokenStates, Sequence[TokenStates]]]) -> dict[str, np.ndarray]:
+    """The token head's inputs for (claim, window sentences) pairs: token states padded per batch, their
+    token ids and masks. One recipe for training (scripts/train_token_verifier.py) and for checking."""
+    windows = [[s for s in window if len(s.ids)] for _, window in pairs]
+    claim_len = max(1, *(len(c.ids) for c, _ in pairs))
+    window_len = max(1, *(sum(len(s.ids) for s in w) for w in windows))
+    out = {
+        "claim": np.zeros((len(pairs), claim_len, TOKEN_DIM), np.float32),
+        "claim_ids": np.zeros((len(pairs), claim_len), np.int64),
+        "claim_mask": np.zeros((len(pairs), claim_len), np.float32),
+        "window": np.zeros((len(pairs), window_len, TOKEN_DIM), np.float32),
+        "window_ids": np.full((len(pairs), window_len), -1, np.int64),
+        "window_mask": np.zeros((len(pairs), window_len), np.float32),
+    }
+    for row, ((claim, _), window) in enumerate(zip(pairs, windows)):
+        n = len(claim.ids)
+        out["claim"][row, :n] = claim.states
+        out["claim_ids"][row, :n] = claim.ids
+        out["claim_mask"][row, :n] = 1.0
+        if window:
+            states = np.concatenate([s.states for s in window])
+            out["window"][row, : len(states)] = states
+            out["window_ids"][row, : len(states)] = np.concatenate([s.ids for s in window])
+            out["window_mask"][row, : len(states)] = 1.0
+    return out
 
-        from copydesk.align.minilm import minilm_model_dir
 
+class TokenVerifier:
+    """P(window does not support sentence) from a small network over MiniLM's token states; 1.0 where a
+    rule fired.
+
+    Each word piece of the derived sentence is compared with the window's word pieces (both as MiniLM's
+    last layer reads them in their own sentences): the closest one, the cosine, whether the piece occurs
+    there at all. A two-layer network scores each piece, and the sentence scores as its worst pieces
+    (log-sum-exp). Trained by scripts/train_token_verifier.py (seeded; dev splits and synthetic
+    corruptions of their articles), run from a small ONNX file. It reuses the token states of the
+    alignment's own forward pass, so it costs almost nothing on top of embedding."""
+
+    name = TOKEN_VERIFIER
+    batch_size = 32
+
+    def __init__(self, model: dict[str, Any], onnx_path: Path, encoder: TokenEncoder, threads: int = 0) -> None:
         if not onnx_path.is_file():
-            raise ModelError(f"{onnx_path}: the cross-encoder verifier is missing; run scripts/train_cross_encoder.py")
+            raise ModelError(f"{onnx_path}: the token verifier is missing; run scripts/train_token_verifier.py")
         self.threshold = float(model["threshold"])
-        self.max_tokens = int(model["max_tokens"])  # the length it was trained on
-        self.tokenizer = Tokenizer.from_file(str(minilm_model_dir() / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length=self.max_tokens, strategy="longest_first")
-        self.tokenizer.no_padding()
+        self.encoder = encoder
         self.session = onnx_session(onnx_path, threads)
 
-    def scores(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
-        """P(not supported) for each (window text, sentence) pair."""
-        import numpy as np
-
-        encoded = self.tokenizer.encode_batch(list(pairs))
-        out = [0.0] * len(encoded)
-        for chunk in length_batches([len(e.ids) for e in encoded], self.batch_size):
-            ids, mask = padded([encoded[i].ids for i in chunk])
-            types, _ = padded([encoded[i].type_ids for i in chunk])
-            logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+    def scores(self, pairs: Sequence[tuple[str, Sequence[str]]]) -> list[float]:
+        """P(not supported) for each (sentence, window sentences) pair."""
+        texts = list(dict.fromkeys([t for claim, window in pairs for t in (claim, *window)]))
+        states = dict(zip(texts, self.encoder.token_states(texts)))
+        out = [0.0] * len(pairs)
+        for chunk in length_batches([len(states[c].ids) + sum(len(states[w].ids) for w in window) for c, window in pairs], self.batch_size):
+            inputs = token_batch([(states[pairs[i][0]], [states[w] for w in pairs[i][1]]) for i in chunk])
+            logits = self.session.run(["logit"], inputs)[0]
             for row, i in enumerate(chunk):
-                out[i] = float(1.0 / (1.0 + np.exp(-logits[row, 0])))
+                out[i] = float(1.0 / (1.0 + np.exp(-logits[row])))
         return out
 
     def unsupported(self, claims: Sequence[Claim]) -> list[float]:
-        scores = self.scores([(window_text(c.window), c.derived.clean) for c in claims])
+        scores = self.scores([(c.derived.clean, [w.clean for w in c.window]) for c in claims])
         return [1.0 if rule_fired(c) else score for c, score in zip(claims, scores)]
 
+    def locate(self, claim: Claim) -> TokenBlame | None:
+        """The derived word the network finds least supported, and the window word closest to it."""
+        texts = [claim.derived.clean, *(w.clean for w in claim.window)]
+        states = self.encoder.token_states(texts)
+        window = [(sentence, s) for sentence, s in zip(claim.window, states[1:]) if len(s.ids)]
+        if not len(states[0].ids) or not window:
+            return None
+        token_logits, closest = self.session.run(["token_logits", "closest"], token_batch([(states[0], [s for _, s in window])]))
+        worst = int(np.argmax(token_logits[0, : len(states[0].ids)]))
+        at = int(closest[0, worst])
+        for sentence, s in window:
+            if at < len(s.ids):
+                return TokenBlame(_word(claim.derived.clean, states[0].offsets[worst]), sentence, _word(sentence.clean, s.offsets[at]))
+            at -= len(s.ids)
+        return None
 
-def window_text(window: Sequence[Sentence]) -> str:
-    """The window as the cross-encoder reads it: its sentences in source order."""
-    return " ".join(s.clean for s in sorted(window, key=lambda s: s.index))
+
+@dataclass(frozen=True)
+class TokenBlame:
+    """Where the token verifier sees the change: a span of the derived sentence's clean text, and the
+    window sentence (and span of its clean text) that reads closest to it."""
+
+    derived: tuple[int, int]
+    source_sentence: Sentence
+    source: tuple[int, int]
+
+
+def _word(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A word piece's span widened to its whole word."""
+    start, end = span
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
 
 
 class LogisticVerifier:
@@ -198,10 +265,18 @@ def shipped_model() -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def make_verifier(name: str, embedder: str) -> Verifier:
-    """The verifier `name` names, fitted for `embedder`; the rules alone where no model was fitted
-    for that embedder (a fake embedder in tests)."""
+TOKEN_HEAD = Path(__file__).with_name("token-verifier.onnx")
+
+
+def make_verifier(name: str, embedder: Any) -> Verifier:
+    """The verifier `name` names, fitted for `embedder` (an Embedder); the rules alone where no model
+    was fitted for it (the static embedder has no token states; a fake embedder in tests)."""
     if name not in VERIFIERS:
         raise ValueError(f"unknown verifier {name!r}; choose from {', '.join(VERIFIERS)}")
-    model = shipped_model().get("embedders", {}).get(embedder) if name != RULES_ONLY else None
+    if name == TOKEN_VERIFIER:
+        model = shipped_model().get("token_verifier", {})
+        if embedder.name == model.get("embedder", MINILM) and hasattr(embedder, "token_states") and model:
+            return TokenVerifier(model, TOKEN_HEAD, embedder)
+        return RulesOnlyVerifier()
+    model = shipped_model().get("embedders", {}).get(embedder.name) if name != RULES_ONLY else None
     return LogisticVerifier(model) if model else RulesOnlyVerifier()
