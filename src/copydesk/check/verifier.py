@@ -140,8 +140,8 @@ def token_batch(pairs: Sequence[tuple[TokenStates, Sequence[TokenStates]]]) -> d
     """The token head's inputs for (claim, window sentences) pairs: token states padded per batch, their
     token ids and masks. One recipe for training (scripts/train_token_verifier.py) and for checking."""
     windows = [[s for s in window if len(s.ids)] for _, window in pairs]
-    claim_len = max(1, *(len(c.ids) for c, _ in pairs))
-    window_len = max(1, *(sum(len(s.ids) for s in w) for w in windows))
+    claim_len = max([1, *(len(c.ids) for c, _ in pairs)])
+    window_len = max([1, *(sum(len(s.ids) for s in w) for w in windows)])
     out = {
         "claim": np.zeros((len(pairs), claim_len, TOKEN_DIM), np.float32),
         "claim_ids": np.zeros((len(pairs), claim_len), np.int64),
