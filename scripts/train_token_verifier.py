@@ -270,12 +270,14 @@ def token_states(rows: list[dict]) -> dict:
 
 def head_module(torch):
     """The network: each claim token against its closest window token; the sentence as its worst tokens."""
+    from copydesk.check.verifier import TOKEN_DIM
+
     nn = torch.nn
 
     class TokenHead(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            dim = 384
+            dim = TOKEN_DIM
             self.mlp = nn.Sequential(nn.Linear(4 * dim + 2, HIDDEN), nn.GELU(), nn.Linear(HIDDEN, 1))
 
         def forward(self, claim, claim_ids, claim_mask, window, window_ids, window_mask):

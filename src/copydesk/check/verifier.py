@@ -37,7 +37,7 @@ from copydesk.settings import MINILM, RULES_ONLY, TOKEN_VERIFIER, VERIFIERS
 if TYPE_CHECKING:
     from copydesk.align.minilm import TokenStates
 
-TOKEN_DIM = 384  # MiniLM's hidden size
+TOKEN_DIM = 384  # MiniLM's hidden size: the width of the token states the token verifier reads
 
 # Which finding kinds each rule feature counts.
 RULE_GROUPS = {
