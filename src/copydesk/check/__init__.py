@@ -10,7 +10,7 @@ from copydesk.check.entities import CapitalisedTagger, EntityTagger
 from copydesk.check.findings import Located, SourceView, compare_atoms, invented_figures, sentence_atoms, unsourced_quotes
 from copydesk.check.verifier import Claim, FactCounts, RulesOnlyVerifier, TokenVerifier, Verifier, claim_features
 from copydesk.facts import content_stems
-from copydesk.models import Alignment, Document, Finding, Omission, SegmentedDocument, Sentence, Summary, Verdict
+from copydesk.models import Alignment, Finding, Omission, SegmentedDocument, Sentence, Summary, Verdict
 
 
 def sentence_facts(sentence: Sentence) -> tuple[str, ...]:
@@ -101,7 +101,7 @@ def verdicts(
             out[slot] = Verdict(claim.derived.index, "supported", (), alignment.score, verifier_score=round(score, 4))
             continue
         if not findings:
-            findings = [_meaning_changed(claim, alignment, src_doc, der_doc, source, score, verifier)]
+            findings = [_meaning_changed(claim, alignment, source, derived, score, verifier)]
         out[slot] = Verdict(claim.derived.index, "distorted", tuple(findings), alignment.score, verifier_score=round(score, 4))
     return tuple(v for v in out if v is not None)  # every slot is filled by now
 
@@ -121,8 +121,7 @@ def _fact_counts(d_atoms: Sequence[Located], window: Sequence[Sentence], view: S
 
 
 def _meaning_changed(
-    claim: Claim, alignment: Alignment, src_doc: Document, der_doc: Document, source: SegmentedDocument, score: float,
-    verifier: Verifier,
+    claim: Claim, alignment: Alignment, source: SegmentedDocument, derived: SegmentedDocument, score: float, verifier: Verifier
 ) -> Finding:
     """The verifier's call where no rule names the kind: the word it blames and the source word closest
     to it where the verifier can say (the token verifier), else the sentence against its source sentences."""
@@ -133,8 +132,8 @@ def _meaning_changed(
         base = blame.source_sentence.clean_start
         return Finding(
             "meaning_changed",
-            der_doc.to_text_span(claim.derived.clean_start + d_start, claim.derived.clean_start + d_end),
-            src_doc.to_text_span(base + s_start, base + s_end),
+            derived.document.to_text_span(claim.derived.clean_start + d_start, claim.derived.clean_start + d_end),
+            source.document.to_text_span(base + s_start, base + s_end),
             f"the source does not support “{claim.derived.clean[d_start:d_end]}” here (verifier {score:.2f}; "
             f"the closest source word is “{blame.source_sentence.clean[s_start:s_end]}”); no rule names the change",
             "medium",
