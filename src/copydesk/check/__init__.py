@@ -8,7 +8,7 @@ from copydesk import facts
 from copydesk.check.atoms import Atom
 from copydesk.check.entities import CapitalisedTagger, EntityTagger
 from copydesk.check.findings import Located, SourceView, compare_atoms, invented_figures, sentence_atoms, unsourced_quotes
-from copydesk.check.verifier import Claim, FactCounts, RulesOnlyVerifier, TokenVerifier, Verifier, claim_features
+from copydesk.check.verifier import Claim, FactCounts, RulesOnlyVerifier, Verifier, claim_features
 from copydesk.facts import content_stems
 from copydesk.models import Alignment, Finding, Omission, SegmentedDocument, Sentence, Summary, Verdict
 
@@ -124,8 +124,9 @@ def _meaning_changed(
     claim: Claim, alignment: Alignment, source: SegmentedDocument, derived: SegmentedDocument, score: float, verifier: Verifier
 ) -> Finding:
     """The verifier's call where no rule names the kind: the word it blames and the source word closest
-    to it where the verifier can say (the token verifier), else the sentence against its source sentences."""
-    blame = verifier.locate(claim) if isinstance(verifier, TokenVerifier) else None
+    to it where the verifier can say (one with a `locate`, as the token verifier), else the sentence against its source sentences."""
+    locate = getattr(verifier, "locate", None)  # a verifier that can say where it sees the change
+    blame = locate(claim) if locate else None
     if blame is not None:
         d_start, d_end = blame.derived
         s_start, s_end = blame.source

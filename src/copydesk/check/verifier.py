@@ -110,6 +110,9 @@ def claim_features(
 
 
 class Verifier(Protocol):
+    """Scores claims; one that can also say where it sees the change offers `locate(claim) -> TokenBlame | None`
+    (TokenVerifier), which `meaning_changed` findings use for their spans."""
+
     name: str
     threshold: float
 
