@@ -52,6 +52,9 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("byline", r"^" + _BYLINE + r"$"),
     )
 )
+# A media player's notice that a crawl glues to the line it stood above ("Media playback is not
+# supported on this deviceThe American, 32, ..."): set aside, and the rest of the line stays story.
+LEADING_CHROME = re.compile(r"media playback is (not supported|unsupported) on (this|your) device\.?\s*", re.IGNORECASE)
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres supt insp
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
@@ -104,16 +107,26 @@ def _chrome_block(lines: list[tuple[int, int, str, str | None]]) -> list[tuple[i
 def find_boilerplate(clean: str) -> list[tuple[int, int, str]]:
     """[start, end, reason] of boilerplate lines in the clean text."""
     lines = []  # (start, end, stripped text, reason) of each non-blank line
+    notices = []  # media notices glued before a story line
     pos = 0
     for line in clean.split("\n"):
         stripped = line.strip()
         if stripped:
-            lead = len(line) - len(line.lstrip())
-            lines.append((pos + lead, pos + lead + len(stripped), stripped, _line_reason(stripped)))
+            start = pos + len(line) - len(line.lstrip())
+            notice = LEADING_CHROME.match(stripped)
+            if notice and notice.end() == len(stripped):
+                reason = "chrome"
+            else:
+                if notice:
+                    notices.append((start, start + len(notice.group().rstrip()), "chrome"))
+                    start += notice.end()
+                    stripped = stripped[notice.end():]
+                reason = _line_reason(stripped)
+            lines.append((start, start + len(stripped), stripped, reason))
         pos += len(line) + 1
     chrome = {line[0] for line in _chrome_block(lines) + _chrome_block(lines[::-1])}
-    return [(a, b, "chrome" if a in chrome and reason is None else reason)
-            for a, b, _, reason in lines if reason is not None or a in chrome]
+    return sorted(notices + [(a, b, "chrome" if a in chrome and reason is None else reason)
+                             for a, b, _, reason in lines if reason is not None or a in chrome])
 
 
 def _is_boundary(text: str, end: int, next_start: int) -> bool:
@@ -253,6 +266,9 @@ def segment(document: Document) -> SegmentedDocument:
         lead = len(line) - len(line.lstrip())
         line_start, line_end = pos + lead, pos + len(line.rstrip())
         pos += len(line) + 1
+        if line_start in boiler_starts and boiler_starts[line_start][0] < line_end:  # a notice glued to the line
+            after = boiler_starts[line_start][0]
+            line_start = after + len(clean[after:line_end]) - len(clean[after:line_end].lstrip())
         if line_start >= line_end or line_start in boiler_starts:
             continue
         spans: list[tuple[int, int]] = []
