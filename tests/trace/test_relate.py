@@ -32,10 +32,11 @@ def seg(text, settings, id):
 
 
 def test_a_brief_is_compared_whole_with_the_other_articles_lead(settings):
+    settings = replace(settings, brief_lead_sentences=3)
     embedder = TableEmbedder({BRIEF: [1, 0, 0, 0], LEAD: [0.8, 0.6, 0, 0]})
     brief, article = seg(BRIEF, settings, "brief"), seg(ARTICLE, settings, "article")
     assert lead_similarity(article, brief, settings, embedder) == pytest.approx(0.8, abs=1e-4)
-    assert embedder.calls == [[BRIEF, LEAD]]  # the brief whole, then the first lead_sentences sentences
+    assert embedder.calls == [[BRIEF, LEAD]]  # the brief whole, then the first brief_lead_sentences sentences
     assert lead_similarity(brief, article, settings, embedder) == pytest.approx(0.8, abs=1e-4)
 
 

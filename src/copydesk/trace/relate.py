@@ -150,7 +150,8 @@ def is_brief(doc: SegmentedDocument, settings: Settings) -> bool:
 
 
 def lead_similarity(a: SegmentedDocument, b: SegmentedDocument, settings: Settings, embedder: Embedder) -> float | None:
-    """Cosine of a brief's whole text with the other article's lead; None when neither is a brief.
+    """Cosine of a brief's whole text with the other article's opening (`brief_lead_sentences`); None
+    when neither is a brief.
 
     One or two sentences give alignment too little to go on (a one-line summary is
     "backed" by no single sentence of a long article), but a brief retells its
@@ -159,7 +160,7 @@ def lead_similarity(a: SegmentedDocument, b: SegmentedDocument, settings: Settin
     brief, other = sorted((a, b), key=lambda d: len(d.sentences))
     if not is_brief(brief, settings):
         return None
-    lead = " ".join(s.clean for s in other.sentences[: settings.lead_sentences])
+    lead = " ".join(s.clean for s in other.sentences[: settings.brief_lead_sentences])
     vectors = embedder.embed([body_text(brief), lead])
     return round(float(vectors[0] @ vectors[1]), 4)
 
