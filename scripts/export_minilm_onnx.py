@@ -7,7 +7,8 @@ pass that aligns a sentence also feeds the verifier. It ships without its weight
 each weight is marked external, and `minilm-graph.json` says which tensor of the MiniLM package's
 model.safetensors it is (transposed where the exporter folded a transpose into it), so the runtime
 hands onnxruntime the packaged weights themselves. int8 quantisation was measured and rejected:
-sentence similarities moved by up to 0.14 (mean 0.024) against the float model.
+sentence similarities moved by up to 0.14 (mean 0.024) against the float model; per-channel int8 of
+the matrix products alone moved `make eval` figures by more than half a point (docs/BENCHMARKS.md).
 
     python scripts/export_minilm_onnx.py   # needs torch (make setup installs it)
 
