@@ -163,8 +163,8 @@ class Settings:
     # percentile among the other candidates the index proposes for dev-half briefs. Two briefs are
     # never a paraphrase of each other (trace.relate.classify): only shared wording makes them a copy.
     brief_max_sentences: int = 2
-    # What a brief is compared with. On the tracing dev half, at the same 95th-percentile cut-off, the
-    # first 5 sentences keep 87% of briefs' sources against 78% for the first 3 (6 to 8: no better).
+    # What a brief is compared with: chosen on the tracing dev half, where the first 5 sentences kept
+    # more briefs' sources than the first 3 at the same cut-off, and 6 to 8 no more (docs/EVALUATION.md).
     brief_lead_sentences: int = 5
     lead_sentences: int = 3  # the lead: a credit line here ("..., the Daily Mail reported") credits the whole story
     brief_min_lead_similarity: float = 0.366  # the cosine that makes a brief the same story (calibrated per embedder)
