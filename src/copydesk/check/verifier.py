@@ -24,20 +24,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
+from copydesk.align.minilm import MiniLMEncoder, TokenStates
 from copydesk.errors import ModelError
 from copydesk.facts import STOPWORDS, WORD, content_stems
 from copydesk.inference import length_batches, onnx_session
 from copydesk.models import Alignment, Finding, Sentence
 from copydesk.settings import MINILM, RULES_ONLY, TOKEN_VERIFIER, VERIFIERS
 
-if TYPE_CHECKING:
-    from copydesk.align.minilm import TokenStates
-
-TOKEN_DIM = 384  # MiniLM's hidden size: the width of the token states the token verifier reads
+TOKEN_DIM = MiniLMEncoder.dim  # the width of the token states the token verifier reads
 
 # Which finding kinds each rule feature counts.
 RULE_GROUPS = {
