@@ -276,6 +276,20 @@ def capitalised_runs(text: str) -> list[Found]:
     return [Found(m.start(), m.end(), m.group(), m.group()) for m in _CAPITALISED.finditer(text)]
 
 
+_FIRST_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
+def may_name(text: str) -> bool:
+    """Whether a sentence can name anyone: a capital letter after its first word, or a first word that is
+    not a function word. The rest ("It was the worst day of the season.") need no name tagger: in the 523
+    such sentences of 150 FRANK articles (2,914 sentences), spaCy's NER found only "£4.5bn" (as a person)
+    and a lower-case "turkey"."""
+    first = _FIRST_WORD.search(text)
+    if first is None:
+        return False
+    return first.group().lower() not in STOPWORDS or any(c.isupper() for c in text[first.end() :])
+
+
 def names(text: str) -> list[str]:
     """Capitalised names as written, without leading stopwords ("The Harbor Institute" -> "Harbor
     Institute"); a lone capitalised first word is usually just a sentence start and is skipped."""

@@ -106,11 +106,25 @@ def test_a_speaker_the_tagger_missed_is_taken_from_the_capitalised_run_beside_th
 
 def test_an_unaligned_sentence_with_a_tagged_name_is_a_factual_addition():
     src = segment(document_from_text("The council met on Monday."))
-    der = segment(document_from_text("The council met on Monday.\nThe mood in the region was tense for the harbour crews."))
+    der = segment(document_from_text("The council met on Monday.\nThe mood in Harbourside was tense for the crews."))
     alignment = (Alignment((0,), (0,), 0.9, 0.9),)
     plain = verdicts(src, der, alignment, TableTagger({}))
-    named = verdicts(src, der, alignment, TableTagger({"harbour crews": "ORG"}))
+    named = verdicts(src, der, alignment, TableTagger({"Harbourside": "GPE"}))
     assert (plain[1].addition, named[1].addition) == ("filler", "factual")
+
+
+def test_a_sentence_that_cannot_name_anyone_is_not_tagged():
+    src = segment(document_from_text("The council met on Monday."))
+    der = segment(document_from_text(
+        "The council met on Monday.\nIt was a tense day for the crews.\nobama spoke later.\nIt hit al-Qaeda hard."
+    ))
+    tagger = TableTagger({})
+    verdicts(src, der, (Alignment((0,), (0,), 0.9, 0.9),), tagger)
+    tagged = {t for call in tagger.calls for t in call}
+    # A function word and then no capital: nothing a tagger could name. A first word that is not a
+    # function word may be a name; a capital inside a word ("al-Qaeda") may be one too.
+    assert "It was a tense day for the crews." not in tagged
+    assert {"obama spoke later.", "It hit al-Qaeda hard."} <= tagged
 
 
 def test_unknown_tagger_names_are_refused():

@@ -56,7 +56,8 @@ def verdicts(
     checked = [s for s in derived.sentences if s.index not in copied]
     aligned_source = sorted({j for a in alignments if a.derived[0] not in copied for j in a.source})
     texts = [s.clean for s in checked] + [source.sentences[j].clean for j in aligned_source]
-    tagged = dict(zip(texts, tagger.tag(texts)))
+    named = [t for t in texts if facts.may_name(t)]
+    tagged = {t: [] for t in texts} | dict(zip(named, tagger.tag(named)))
     src_doc, der_doc = source.document, derived.document
     view = SourceView(
         {s.index: sentence_atoms(s, src_doc, tagged.get(s.clean)) for s in source.sentences},
@@ -91,8 +92,8 @@ def verdicts(
         group = [a for i in alignment.derived if i != sentence.index for a in derived_atoms[i]]
         findings = compare_atoms(sentence, d_atoms, aligned, neighbours, view, group)
         window = [*aligned, *neighbours]
-        facts = _fact_counts(d_atoms, window, view)
-        features = claim_features(sentence, alignment, window, source_stems, facts, findings)
+        counts = _fact_counts(d_atoms, window, view)
+        features = claim_features(sentence, alignment, window, source_stems, counts, findings)
         claims.append((len(out), Claim(sentence, tuple(window), features), findings, alignment))
         out.append(None)
     scores = verifier.unsupported([c for _, c, _, _ in claims])
