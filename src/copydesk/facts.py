@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 NUMBER_WORDS = {
@@ -95,7 +96,8 @@ def _quantity(m: re.Match[str], amount: float, unit: str, written: str) -> Quant
     return Quantity(m.start(), m.end(), m.group(), number_key(amount) + unit, amount, _bound(m.groupdict().get("bound")), written)
 
 
-def quantities(text: str) -> list[Quantity]:
+@lru_cache(maxsize=8192)  # the aligner, the tracer and the claim check each read a sentence's numbers
+def quantities(text: str) -> tuple[Quantity, ...]:
     """Every number in `text` except years, in order: digits with their bound, currency, scale and
     percent sign ("up to $5m", "18 per cent"), number words ("twelve") and fractions ("a third")."""
     years = {y.start for y in years_named(text)}
@@ -115,7 +117,7 @@ def quantities(text: str) -> list[Quantity]:
             continue  # "one of the worst" counts nothing; "six of the great north faces" counts six
         found.append(_quantity(m, float(NUMBER_WORDS[word]), "", "words"))
     found += [_quantity(m, _FRACTIONS[m.group().lower()], "", "fraction") for m in _FRACTION.finditer(text)]
-    return sorted(found, key=lambda q: q.start)
+    return tuple(sorted(found, key=lambda q: q.start))
 
 
 def years_named(text: str) -> list[Found]:

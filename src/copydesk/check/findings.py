@@ -176,16 +176,11 @@ class SourceView:
     def word_runs(self) -> frozenset[str]:
         """Every run of up to _RUN_WORDS words of the dotless text that single spaces join."""
         if self._word_runs is None:
-            tokens = list(re.finditer(r"\w+", self.dotless))
             runs = set()
-            for i, first in enumerate(tokens):
-                run = first.group()
-                runs.add(run)
-                for k in range(i + 1, min(i + _RUN_WORDS, len(tokens))):
-                    if self.dotless[tokens[k - 1].end() : tokens[k].start()] != " ":
-                        break
-                    run += " " + tokens[k].group()
-                    runs.add(run)
+            for stretch in _WORD_RUN.findall(self.dotless):  # words joined by single spaces, as long as they go
+                words = stretch.split(" ")
+                for i in range(len(words)):
+                    runs.update(" ".join(words[i:k]) for k in range(i + 1, min(i + _RUN_WORDS, len(words)) + 1))
             object.__setattr__(self, "_word_runs", frozenset(runs))
         return self._word_runs
 
