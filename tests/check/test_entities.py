@@ -125,6 +125,11 @@ def test_a_sentence_that_cannot_name_anyone_is_not_tagged():
     # function word may be a name; a capital inside a word ("al-Qaeda") may be one too.
     assert "It was a tense day for the crews." not in tagged
     assert {"obama spoke later.", "It hit al-Qaeda hard."} <= tagged
+    # Lower-cased text (some summarizers' output) names people in lower case: every sentence is tagged.
+    lower = segment(document_from_text("the council met on monday.\nit was a tense day in leeds."))
+    tagger = TableTagger({})
+    verdicts(src, lower, (Alignment((0,), (0,), 0.9, 0.9),), tagger)
+    assert "it was a tense day in leeds." in {t for call in tagger.calls for t in call}
 
 
 def test_unknown_tagger_names_are_refused():

@@ -56,7 +56,10 @@ def verdicts(
     checked = [s for s in derived.sentences if s.index not in copied]
     aligned_source = sorted({j for a in alignments if a.derived[0] not in copied for j in a.source})
     texts = [s.clean for s in checked] + [source.sentences[j].clean for j in aligned_source]
-    named = [t for t in texts if facts.may_name(t)]
+    # In cased text a sentence that cannot name anyone skips the tagger; lower-cased text names people in lower case.
+    derived_cased, source_cased = _cased(derived), _cased(source)
+    named = [s.clean for s in checked if not derived_cased or facts.may_name(s.clean)]
+    named += [source.sentences[j].clean for j in aligned_source if not source_cased or facts.may_name(source.sentences[j].clean)]
     tagged = {t: [] for t in texts} | dict(zip(named, tagger.tag(named)))
     src_doc, der_doc = source.document, derived.document
     view = SourceView(
@@ -105,6 +108,12 @@ def verdicts(
             findings = [_meaning_changed(claim, alignment, source, derived, score, verifier)]
         out[slot] = Verdict(claim.derived.index, "distorted", tuple(findings), alignment.score, verifier_score=round(score, 4))
     return tuple(v for v in out if v is not None)  # every slot is filled by now
+
+
+def _cased(side: SegmentedDocument) -> bool:
+    """Most sentences start with a capital letter (lower-cased text: some summarizers' output, some datasets' articles)."""
+    firsts = [next((c for c in s.clean if c.isalpha()), "") for s in side.sentences]
+    return sum(c.isupper() for c in firsts) * 2 > len(firsts)
 
 
 def _fact_counts(d_atoms: Sequence[Located], window: Sequence[Sentence], view: SourceView) -> FactCounts:
