@@ -48,6 +48,7 @@ def compare(
     json_out: Annotated[bool, typer.Option("--json", help="Print the copydesk.compare/1 JSON instead of the report.")] = False,
     html_out: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML page here.")] = None,
     batch: Annotated[Optional[Path], typer.Option("--batch", help="JSONL of {id, source, derived} or {id, source_path, derived_path}.")] = None,
+    workers: Annotated[int, typer.Option(min=0, help="With --batch: pairs compared at once, each on a thread (0: one per core).")] = 0,
     max_bytes: Annotated[Optional[int], typer.Option(help="Largest input accepted, in bytes.")] = None,
     fast: Annotated[bool, typer.Option("--fast", help="Static embeddings instead of MiniLM and names by capitalisation instead of spaCy: far faster, less exact (see docs/EVALUATION.md).")] = False,
 ) -> None:
@@ -57,7 +58,7 @@ def compare(
         if batch is not None:
             if source is not None or derived is not None:
                 _fail("give SOURCE and DERIVED, or --batch FILE, not both")
-            _compare_batch(batch, settings)
+            _compare_batch(batch, settings, workers)
             return
         if source is None or derived is None:
             _fail("compare needs SOURCE and DERIVED (or --batch FILE)")
@@ -97,7 +98,7 @@ def _write_text(path: Path, text: str) -> None:
         _fail(f"{path}: cannot write ({exc.strerror})")
 
 
-def _compare_batch(batch: Path, settings) -> None:
+def _compare_batch(batch: Path, settings, workers: int) -> None:
     from rich.progress import Progress
 
     from copydesk.batch import BatchError, run_batch
@@ -114,7 +115,7 @@ def _compare_batch(batch: Path, settings) -> None:
 
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("comparing", total=sum(1 for line in lines if line.strip()))
-        for result in run_batch(lines, where=str(batch), base=batch.parent, settings=settings, on_error=report):
+        for result in run_batch(lines, where=str(batch), base=batch.parent, settings=settings, on_error=report, workers=workers):
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
             sys.stdout.flush()
             progress.advance(task)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Protocol
 
@@ -40,6 +41,7 @@ class MiniLMEmbedder:
         self._encoder = None
         self._tokens: OrderedDict[str, TokenStates] = OrderedDict()
         self.max_token_states = max_token_states  # ~25 KB each
+        self._lock = threading.Lock()  # batch workers share one embedder
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not self.max_token_states:
@@ -48,26 +50,29 @@ class MiniLMEmbedder:
 
     def token_states(self, texts: list[str]) -> list[TokenStates]:
         """Each text's token states: kept from embedding it, else computed now."""
-        found = {t: self._tokens[t] for t in texts if t in self._tokens}
+        with self._lock:
+            found = {t: self._tokens[t] for t in texts if t in self._tokens}
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
             found.update(zip(missing, self._embed(missing)[1]))
         return [found[t] for t in texts]
 
     def _model(self):
-        if self._encoder is None:
-            from copydesk.align.minilm import MiniLMEncoder
+        with self._lock:  # loaded once, by whichever worker asks first
+            if self._encoder is None:
+                from copydesk.align.minilm import MiniLMEncoder
 
-            self._encoder = MiniLMEncoder(threads=self.threads)
-        return self._encoder
+                self._encoder = MiniLMEncoder(threads=self.threads)
+            return self._encoder
 
     def _embed(self, texts: list[str]) -> tuple[np.ndarray, list[TokenStates]]:
         vectors, tokens = self._model().encode_with_tokens(texts, batch_size=self.batch_size)
-        for text, states in zip(texts, tokens):
-            self._tokens[text] = states
-            self._tokens.move_to_end(text)
-        while len(self._tokens) > self.max_token_states:
-            self._tokens.popitem(last=False)
+        with self._lock:
+            for text, states in zip(texts, tokens):
+                self._tokens[text] = states
+                self._tokens.move_to_end(text)
+            while len(self._tokens) > self.max_token_states:
+                self._tokens.popitem(last=False)
         return vectors, tokens
 
 
@@ -111,6 +116,7 @@ class CachedEmbedder:
         self.dim = inner.dim
         self.max_items = max_items
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # batch workers share one cache; the inner model runs outside it
         self.hits = 0
         self.misses = 0
 
@@ -119,19 +125,21 @@ class CachedEmbedder:
         return self.inner.token_states(texts)  # type: ignore[attr-defined]
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        self.misses += len(missing)
-        self.hits += len(texts) - len(missing)
+        with self._lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
-            vectors = self.inner.embed(missing)
-            for text, vector in zip(missing, vectors):
-                self._cache[text] = vector
+            found.update(zip(missing, self.inner.embed(missing)))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            out[row] = self._cache[text]
-            self._cache.move_to_end(text)
-        while len(self._cache) > self.max_items:
-            self._cache.popitem(last=False)
+        with self._lock:
+            self.misses += len(missing)
+            self.hits += len(texts) - len(missing)
+            for row, text in enumerate(texts):
+                out[row] = found[text]
+                self._cache[text] = found[text]
+                self._cache.move_to_end(text)
+            while len(self._cache) > self.max_items:
+                self._cache.popitem(last=False)
         return out
 
 

