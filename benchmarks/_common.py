@@ -59,7 +59,7 @@ def speed_summary(results: dict) -> str:
             f" (copies {compare['fast_copies_pairs_per_s']:.2f}) | 20 |",
             f"| one thread: whole default compare / sentence-transformers merely embedding |"
             f" {compare['single_thread_ratio']:.2f}× | 1.5× |",
-            f"| default warm batch with a busy core: two model threads / one |"
+            f"| default warm batch with a busy core: two workers / one |"
             f" {compare['loaded_two_threads_pairs_per_s'] / compare['loaded_one_thread_pairs_per_s']:.2f}× | at least 1× |",
         ]
     claims = results.get("claims")

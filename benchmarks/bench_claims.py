@@ -52,7 +52,7 @@ def main() -> None:
     rows, rates = [], {}
     for tagger_name, tagger, verifier in ((SPACY_NER, spacy, rules), (CAPITALISED, make_tagger(CAPITALISED), rules),
                                           (SPACY_NER, spacy, token)):
-        spacy._cache.clear()  # every run tags from scratch
+        spacy.clear_cache()  # every run tags from scratch
         started = time.perf_counter()
         for source, derived, alignments in jobs:
             verdicts(source, derived, alignments, tagger, verifier)
