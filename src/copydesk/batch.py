@@ -65,9 +65,9 @@ def run_batch(
 
     Bad lines are passed to `on_error` with their line number and skipped.
     Relative *_path values resolve against `base` (the batch file's folder).
-    `workers` pairs are compared at once, each on a thread of its own (0: one per core): onnxruntime and
-    spaCy's NER let other threads run meanwhile, and two workers on two cores compared more pairs a
-    second than one whose model ran on two threads (docs/BENCHMARKS.md)."""
+    `workers` pairs are compared at once, each on a thread of its own (0: one per core): onnxruntime lets
+    the other threads run while it computes, and two workers on two cores compared more pairs a second
+    than one whose model ran on two threads (docs/BENCHMARKS.md)."""
     settings = settings or Settings.load()
     workers = batch_workers(workers)
     embedder = embedder or batch_embedder(settings, workers)
