@@ -419,6 +419,21 @@ def attributions(text: str) -> list[Found]:
     return _spans(_ATTRIBUTION, text, lambda m: m.group().lower())
 
 
+# A pronoun as the speaker ("she added", "he later said", "said they"): the words are those of someone
+# an earlier sentence named.
+_PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they)\s+(?:\w+\s+)?(?:{REPORTING_VERBS})\b|\b(?:{REPORTING_VERBS})\s+(?:he|she|they)\b",
+                              re.IGNORECASE)
+
+
+def pronoun_speaker(text: str) -> bool:
+    return _PRONOUN_SPEAKER.search(text) is not None
+
+
+def opens_with_quote(text: str) -> bool:
+    """A sentence that starts inside quotation marks ("'His mother must have been relieved.'")."""
+    return text.lstrip()[:1] in "\"'“‘«"
+
+
 def credits(text: str) -> list[Found]:
     return _spans(_CREDIT, text, lambda m: m.group().lower())
 

@@ -211,3 +211,38 @@ def test_a_figure_in_the_same_place_as_the_source_figure_is_changed():
 def test_a_numbers_bound_is_no_negation():
     v, _, _ = judge("No more than 44 per cent of her followers are real people.", "Only 44 per cent of her followers are real people.")
     assert "negation_flipped" not in [f.kind for x in v for f in x.findings]
+
+
+def speaker_findings(source: str, derived: str, aligned_to: int):
+    """Findings when the one derived sentence retells source sentence `aligned_to` (sentences one per line)."""
+    src, der = segment(document_from_text(source)), segment(document_from_text(derived))
+    [verdict] = verdicts(src, der, (Alignment((0,), (aligned_to,), 0.9, 0.9),))
+    return [(f.kind, src.document.text[slice(*f.source_span)] if f.source_span else None) for f in verdict.findings]
+
+
+MORRIS = (
+    "Jean Morris from the farm said Ben was the biggest lamb they had delivered.\n"
+    "'This year we had 86 ewes to lamb,' she said.\n"
+    "She added that the farm hopes to keep Ben as a breeding ram."
+)
+
+
+def test_a_pronoun_speaker_speaks_for_the_speaker_named_before_it():
+    # "She added" carries on Jean Morris's words, through a quotation "she said".
+    shifted = speaker_findings(MORRIS, "John Hendy said the farm hopes to keep Ben as a breeding ram.", 2)
+    assert shifted == [("attribution_shifted", "Jean Morris")]
+    assert speaker_findings(MORRIS, "Morris said the farm hopes to keep Ben as a breeding ram.", 2) == []
+
+
+def test_a_quotation_without_a_verb_speaks_for_the_speaker_just_named():
+    source = ("'The benefit was £185,000,' said prosecutor David Hughes.\n"
+              "'The loser here ultimately was RBS, which had to reimburse the account holders.'")
+    derived = "Judge Stephen Kramer said the loser here ultimately was RBS, which had to reimburse the account holders."
+    assert speaker_findings(source, derived, 1) == [("attribution_shifted", "David Hughes")]
+
+
+def test_a_story_sentence_between_ends_the_search_for_an_earlier_speaker():
+    source = ("Jean Morris from the farm said Ben was the biggest lamb they had delivered.\n"
+              "Shepherd John Hendy and three helpers delivered him near Melton Mowbray.\n"
+              "She added that the farm hopes to keep Ben as a breeding ram.")
+    assert speaker_findings(source, "John Hendy said the farm hopes to keep Ben as a breeding ram.", 2) == []

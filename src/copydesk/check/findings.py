@@ -235,7 +235,7 @@ def compare_atoms(
     # Quotes and speakers first: the names and numbers inside a changed quote,
     # and a shifted speaker's name, are then not reported a second time.
     flagged = _quotes(d_atoms, s_atoms, source, out, derived, sources)
-    flagged += _speakers(d_atoms, s_atoms, out, derived, sources)
+    flagged += _speakers(d_atoms, s_atoms, out, derived, sources, source)
     checked = [a for a in d_atoms if a not in flagged and not _inside(a, flagged)]
     _numbers(checked, s_atoms, source, out, derived)
     _times(checked, s_atoms, near, out, derived)
@@ -440,8 +440,10 @@ def _quotes(
     return flagged
 
 
-def _speakers(d_atoms, s_atoms, out: FindingBuilder, derived: Sentence, sources: Sequence[Sentence]) -> list[Located]:
-    """A claim given to another speaker, judged against the source sentence whose wording is closest.
+def _speakers(d_atoms, s_atoms, out: FindingBuilder, derived: Sentence, sources: Sequence[Sentence],
+              source: SourceView) -> list[Located]:
+    """A claim given to another speaker, judged against the source sentence whose wording is closest
+    (and, where that sentence speaks for someone named before it, against that speaker).
 
     Returns the derived speaker's name atoms when flagged."""
     if not _of(d_atoms, "attribution") or not _of(d_atoms, "name"):
@@ -450,6 +452,8 @@ def _speakers(d_atoms, s_atoms, out: FindingBuilder, derived: Sentence, sources:
     primary = max(sources, key=lambda s: len(_content(s.clean) & words))
     p_atoms = [a for a in s_atoms if a.sentence is primary]
     d_speaker, s_speaker = _speaker(d_atoms), _speaker(p_atoms)
+    if d_speaker is not None and s_speaker is None and _speaks_for_earlier(primary, p_atoms):
+        s_speaker = _earlier_speaker(primary.index, source)
     if d_speaker is None or s_speaker is None:
         return []
     # Shifted only if the new speaker is nowhere in the source sentence and the
@@ -475,6 +479,30 @@ def _speaker(atoms: Sequence[Located]) -> Located | None:
     for candidates in (before, after):
         if candidates:
             return min(candidates, key=lambda c: c[0])[1]
+    return None
+
+
+_SPEAKER_LOOKBACK = 4  # sentences looked back for a speaker: a quotation runs over a few before its speaker is named again (set by hand)
+
+
+def _speaks_for_earlier(sentence: Sentence, atoms: Sequence[Located]) -> bool:
+    """A sentence naming no speaker that carries on someone else's words: a pronoun speaker ("She
+    added that ...") or a quotation with no reporting verb."""
+    if _of(atoms, "attribution"):
+        return facts.pronoun_speaker(sentence.clean)
+    return facts.opens_with_quote(sentence.clean)
+
+
+def _earlier_speaker(index: int, source: SourceView) -> Located | None:
+    """The speaker the source named last before sentence `index`, if only sentences carrying on
+    someone's words lie between."""
+    for k in range(index - 1, max(index - 1 - _SPEAKER_LOOKBACK, -1), -1):
+        atoms = source.atoms.get(k, [])
+        if not atoms:
+            return None
+        speaker = _speaker(atoms)
+        if speaker is not None or not _speaks_for_earlier(atoms[0].sentence, atoms):
+            return speaker
     return None
 
 
