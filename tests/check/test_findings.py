@@ -41,6 +41,8 @@ def only_finding(source: str, derived: str, **kw):
         ('Okafor said: "The rise was driven by two storms."', 'Okafor said: "The rise was driven by three storms."', "quote_altered", '"The rise was driven by three storms."', '"The rise was driven by two storms."'),
         ("Okafor said the rise was driven by two storms.", 'Okafor said: "Storms are the new normal here."', "quote_fabricated", '"Storms are the new normal here."', None),
         ("Finance Minister Tomas Berg called on insurers to publish their flood maps.", "Opposition leader Anja Lind called on insurers to publish their flood maps.", "attribution_shifted", "Anja Lind", "Finance Minister Tomas Berg"),
+        # Spans counted in words ("a week"), which the figures' rule does not see.
+        ("A plaintiff may run an ad for a week in an obscure paper.", "A plaintiff may run an ad for a month in an obscure paper.", "time_scope_changed", "a month", "a week"),
         ('"Families deserve to know the risk before they buy a home," Berg said.', "Families deserve to know the risk before they buy a home.", "attribution_dropped", None, '"Families deserve to know the risk before they buy a home,"'),
         ("Nearly all of the claims came from homes near the river.", "All of the claims came from homes near the river.", "quantifier_changed", "All", "Nearly all"),
         ("The timing of the review could not be confirmed.", "The timing of the review remains unclear.", "hedge_changed", "remains unclear", "could not be confirmed"),

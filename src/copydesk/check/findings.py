@@ -335,10 +335,16 @@ def _durations(d_atoms, s_atoms, near, out: FindingBuilder, derived: Sentence) -
     for d in _of(d_atoms, "duration"):
         if not s_spans or any(_same_span(d.atom.value, k) for k in known):
             continue
-        if not d.atom.value.startswith("few-") and all(not s.atom.value.startswith("few-") for s in s_spans):
-            continue  # two counted spans ("four years" / "eight years"): the figures' rule reports them
+        if _counted_span(d) and all(_counted_span(s) for s in s_spans):
+            continue  # two spans counted in figures ("four years" / "eight years"): the figures' rule reports them
         s = s_spans[0]
         out.add("time_scope_changed", d, s, f"the source gives “{s.atom.text}”; here “{d.atom.text}”", derived)
+
+
+def _counted_span(span: Located) -> bool:
+    """A span of time whose count is a figure ("11 years", "four weeks"), not "a week" or "a few days"."""
+    first = span.atom.text.split()[0].lower()
+    return first[:1].isdigit() or (first in facts.NUMBER_WORDS and first not in ("a", "an"))
 
 
 def _name_tokens(atoms) -> set[str]:
