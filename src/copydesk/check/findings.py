@@ -344,7 +344,7 @@ def _durations(d_atoms, s_atoms, near, out: FindingBuilder, derived: Sentence) -
 def _counted_span(span: Located) -> bool:
     """A span of time whose count is a figure ("11 years", "four weeks"), not "a week" or "a few days"."""
     first = span.atom.text.split()[0].lower()
-    return first[:1].isdigit() or (first in facts.NUMBER_WORDS and first not in ("a", "an"))
+    return first[:1].isdigit() or first in facts.NUMBER_WORDS
 
 
 def _name_tokens(atoms) -> set[str]:
