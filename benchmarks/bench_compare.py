@@ -157,10 +157,14 @@ def single_threaded(count: int, runs: int) -> dict[str, float]:
         out = subprocess.run([sys.executable, __file__, "--single-thread-child", "--pairs", str(count)], env=env,
                              check=True, capture_output=True, text=True).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
-    results.sort(key=lambda r: r["compare_sentences_per_s"] / r["reference_sentences_per_s"])
+    results.sort(key=single_thread_ratio)
     return {**results[len(results) // 2], "single_thread_runs": runs,
-            "single_thread_ratio_min": results[0]["compare_sentences_per_s"] / results[0]["reference_sentences_per_s"],
-            "single_thread_ratio_max": results[-1]["compare_sentences_per_s"] / results[-1]["reference_sentences_per_s"]}
+            "single_thread_ratio_min": single_thread_ratio(results[0]), "single_thread_ratio_max": single_thread_ratio(results[-1])}
+
+
+def single_thread_ratio(rates: dict[str, float]) -> float:
+    """The whole default compare's sentences/s over sentence-transformers' on one thread (goal: 1.5)."""
+    return rates["compare_sentences_per_s"] / rates["reference_sentences_per_s"]
 
 
 def main() -> None:
@@ -191,7 +195,7 @@ def main() -> None:
         )
     one = single_threaded(args.pairs, args.runs)
     loaded = threads_on_a_loaded_machine(pairs)
-    ratio = one["compare_sentences_per_s"] / one["reference_sentences_per_s"]
+    ratio = single_thread_ratio(one)
     report = (
         "## compare (`benchmarks/bench_compare.py`)\n\n"
         f"Machine: {machine()}. Articles: CNN/DM stories of {words:.0f} words on average from `../shared/data/frank`;"
