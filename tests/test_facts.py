@@ -70,6 +70,19 @@ def test_quotes_in_double_and_single_marks():
     assert [q.value for q in facts.quotes("he was a `` guerilla satirist '' .")] == ["guerilla satirist"]
 
 
+def test_a_negated_comparison_reads_the_other_way():
+    assert [c.value for c in facts.comparisons("It is no more rational than that, and isn't less costly than this.")] == ["not more", "not less"]
+    assert [c.value for c in facts.comparisons("It is more rational than that.")] == ["more"]
+
+
+def test_a_quotation_left_open_runs_to_the_sentence_end():
+    opened = facts.unclosed_quotation("Her page states: 'I am not a make-up artist nor did I take lessons.")
+    assert opened is not None and opened.value == "i am not a make up artist nor did i take lessons"
+    assert opened.text.startswith("'I am")
+    assert facts.unclosed_quotation("'I was surprised,' he said.") is None  # closed
+    assert facts.unclosed_quotation("The Smiths' farm and the Joneses' barn burned.") is None  # possessives
+
+
 def test_capitalised_quoted_words_read_as_a_title_not_as_speech():
     assert facts.reads_as_title('"Going Clear: Scientology, Hollywood, and the Prison of Belief"')
     assert facts.reads_as_title("'Idite Lesom'")

@@ -246,6 +246,21 @@ def quotes(text: str, single_marks: bool = True) -> list[Found]:
     return found
 
 
+# An opening mark: not the apostrophe of a split contraction ("saddam 's", "we 've").
+_OPENING_MARK = re.compile(r"(?:^|(?<=[\s(\[—–-]))(?:[\"“‘]|'(?!(?:s|ve|re|ll|d|m|t)\b))(?=\w)")
+
+
+def unclosed_quotation(text: str) -> Found | None:
+    """A quotation the sentence opens and does not close ("Her page states: 'I am not a professional
+    make-up artist nor did I take any lessons." and on into the next sentence): the words after the mark."""
+    closed = quotes(text)
+    for m in _OPENING_MARK.finditer(text):
+        if not any(q.start <= m.start() < q.end for q in closed):
+            key = quote_key(text[m.end() :])
+            return Found(m.start(), len(text.rstrip()), text[m.start() :].rstrip(), key) if len(key) >= 3 else None
+    return None
+
+
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+(?:of\s+|de\s+|van\s+)?[A-Z][a-zA-Z'’\-]+)*")
 
 
@@ -384,9 +399,21 @@ _VAGUE = re.compile(
     r"officials?|experts?|sources?|people|analysts?|critics|residents|organi[sz]ations?|groups?|companies|provinces?|states?)\b"
     r"|\bcountries such as\b|\bexperts say\b|\bobservers\b|\bthe region\b|\bacross the country\b"
     r"|\b(federal|local|state|government|foreign|regional|national|international|overseas|senior)\s+"
-    r"(authorities|officials|police|agenc(y|ies)|investigators|sources|officers)\b",
+    r"(authorities|officials|police|agenc(y|ies)|investigators|sources|officers)\b"
+    # An organisation described, not named: "a big cosmetics brand", "a leading retailer" (a lower-case
+    # description, so "a Premier League club" is not one).
+    r"|\b(a|an)\s+(?-i:[a-z][a-z-]*\s+){1,2}(brand|company|firm|retailer|label|chain|manufacturer|maker|broadcaster|"
+    r"newspaper|tabloid|magazine|website|network|charity|bank|airline)\b",
     re.IGNORECASE,
 )
+# Places too broad to stand for a city or country: a town retold as "the Midlands", a Belgian as
+# "a European" has been generalised, not swapped for another place.
+BROAD_PLACES = frozenset({
+    "europe", "european", "asia", "asian", "africa", "african", "middle east", "middle eastern", "latin america",
+    "latin american", "south america", "south american", "north america", "north american", "scandinavia",
+    "scandinavian", "nordic", "caribbean", "balkan", "balkans", "baltic", "mediterranean", "western", "eastern",
+    "west", "midlands", "midwest", "oceania", "arab", "gulf",
+})  # as name_key writes them ("the Midlands": midlands)
 
 
 def _spans(pattern: re.Pattern[str], text: str, value) -> list[Found]:
@@ -412,7 +439,19 @@ def comparisons(text: str) -> list[Found]:
     """Fixed phrases ("rather than": instead) and comparatives around an adjective ("harder than": more)."""
     fixed = _spans(_COMPARISON, text, lambda m: COMPARISONS[m.group().lower()])
     around = [f for f in _spans(_COMPARATIVE, text, lambda m: m.lastgroup) if not any(o.start <= f.start < o.end for o in fixed)]
-    return fixed + around
+    return [_negated(f, text) for f in fixed + around]
+
+
+_COMPARISON_NEGATOR = re.compile(r"(?:\bno|\bnot|n['’]t)\s+$", re.IGNORECASE)
+
+
+def _negated(comparison: Found, text: str) -> Found:
+    """"no more rational than" says the opposite of "more rational than": the negator is part of the
+    comparison, which reads "not more" (and is no negation of the sentence)."""
+    m = _COMPARISON_NEGATOR.search(text, 0, comparison.start)
+    if not m or comparison.value not in ("more", "less"):
+        return comparison
+    return Found(m.start(), comparison.end, text[m.start() : comparison.end], f"not {comparison.value}")
 
 
 def attributions(text: str) -> list[Found]:

@@ -152,8 +152,12 @@ def test_changed_names_and_flips_are_still_found_beside_a_credit():
         ("The lamb is believed to be the heaviest born in the wild.", "The lamb is the heaviest born in the wild.", "hedge_changed", None),
         # comparisons around an adjective, spans of time, vague authorities
         ("I feel more comfortable in this car than last year.", "I feel just as comfortable in this car as last year.", "comparison_changed", "just as comfortable in this car as"),
+        ("Serving papers by tweet is at least more rational than this method.", "Serving papers by tweet is no more rational than this method.", "comparison_changed", "no more rational than"),
         ("It was the best fun during the week after the trip.", "It was the best fun during the months since the trip.", "time_scope_changed", "the months"),
         ("The Department of Homeland Security was involved in the case.", "Federal authorities were involved in the case.", "entity_generalized", "Federal authorities"),
+        ("She uses products from Mac's new range.", "She uses products from a big cosmetics brand's new range.", "entity_generalized", "a big cosmetics brand"),
+        # a broad region for a named place is a generalisation, not another place
+        ("The lamb was born near Melton Mowbray on Monday.", "The lamb was born in the Midlands on Monday.", "entity_generalized", "Midlands"),
         # a bound that changes the claim, unlike an approximation
         ("Fines of up to 5,000 euros were set for each breach.", "Fines of 5,000 euros were set for each breach.", "number_changed", "5,000"),
         ("The jury found him not guilty of the theft in March.", "The jury found him guilty of the theft in March.", "negation_flipped", None),
@@ -166,12 +170,23 @@ def test_drifts_of_real_retellings_are_found(source, derived, kind, d_text):
         assert found_d == d_text
 
 
+def test_a_quote_cut_from_a_longer_one_and_changed_is_altered_not_made_up():
+    # The source's quotation runs on into the next sentence, so no closing mark in this one.
+    source = "'People have a view of who you are as a driver, but I work as hard as any other driver. It is fine.'"
+    derived = "He said 'but I work harder than any other driver.'"
+    v, _, _ = judge(source, derived)
+    kinds = {f.kind for x in v for f in x.findings}
+    assert "quote_altered" in kinds and "quote_fabricated" not in kinds
+
+
 @pytest.mark.parametrize(
     "source, derived",
     [
         ("'I am proud of the team,' said Okafor.", "Okafor said she was 'proud' of the team."),  # scare quotes
         ("Officials said the 'red flag' countries were watched.", "Officials said 'red flag' countries were watched."),
         ("Henderson has urged Liverpool team-mate Raheem Sterling to sign a deal.", "Henderson has urged Raheem Sterling to sign a deal."),
+        # a description the source itself gives, though the name is dropped
+        ("The store will be an international addition to Westfield Miranda, which stocks local labels.", "The store will bring an international label to a centre that stocks local brands."),
         ("She could face the death penalty in that trial.", "She faces a trial in the capital."),
         ("People who never divorce earn £2,100 a year more over many years.", "People who never divorce earn £2,100 a year more."),
         # A title in quotation marks is no one's words: shortened, it is no altered quote, nor stated as fact.

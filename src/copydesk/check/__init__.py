@@ -63,7 +63,7 @@ def verdicts(
     tagged = {t: [] for t in texts} | dict(zip(named, tagger.tag(named)))
     src_doc, der_doc = source.document, derived.document
     view = SourceView(
-        {s.index: sentence_atoms(s, src_doc, tagged.get(s.clean)) for s in source.sentences},
+        {s.index: sentence_atoms(s, src_doc, tagged.get(s.clean), open_quote=True) for s in source.sentences},
         "\n".join(s.clean for s in source.sentences).lower(),
     )
     derived_atoms = {s.index: sentence_atoms(s, der_doc, tagged[s.clean]) for s in checked}

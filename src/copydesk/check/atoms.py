@@ -31,8 +31,11 @@ def _atom(kind: str, found: facts.Found) -> Atom:
     return Atom(kind, found.start, found.end, found.text, found.value)
 
 
-def extract_atoms(text: str, published: date | None = None, entities: Sequence[Entity] | None = None) -> list[Atom]:
-    """Every atom in one sentence's clean text; `entities` are its names as tagged."""
+def extract_atoms(text: str, published: date | None = None, entities: Sequence[Entity] | None = None,
+                  open_quote: bool = False) -> list[Atom]:
+    """Every atom in one sentence's clean text; `entities` are its names as tagged. With `open_quote`
+    (a source sentence), a quotation the sentence opens and leaves open is a quote too: a retelling may
+    quote, or misquote, words that run on into the next sentence."""
     atoms: list[Atom] = [Atom("number", q.start, q.end, q.text, q.value, q.bound) for q in facts.quantities(text)]
     atoms += [_atom("year", f) for f in facts.years_named(text)]
     atoms += [_atom("relative_time", f) for f in facts.relative_years(text, published)]
@@ -42,6 +45,8 @@ def extract_atoms(text: str, published: date | None = None, entities: Sequence[E
     atoms += [_atom("negation", f) for f in facts.negations(text)]
     atoms += [_atom("comparison", f) for f in facts.comparisons(text)]
     atoms += [_atom("quote", f) for f in facts.quotes(text)]
+    if open_quote:
+        atoms += [_atom("quote", f) for f in filter(None, [facts.unclosed_quotation(text)])]
     atoms += [_atom("attribution", f) for f in facts.attributions(text)]
     atoms += [_atom("credit", f) for f in facts.credits(text)]
     atoms += [_atom("vague", f) for f in facts.vague_phrases(text)]
