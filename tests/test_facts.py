@@ -104,3 +104,10 @@ def test_a_credit_line_names_an_outlet_or_only_the_piece():
 
 def test_negations_with_curly_or_straight_apostrophes():
     assert [n.text for n in facts.negations("He didn’t know and can't say.")] == ["n’t", "n't"]
+
+
+def test_commentary_is_told_from_reporting():
+    assert facts.reads_as_commentary("The remarkable arrival highlights the surprises lambing season can bring.")
+    assert facts.reads_as_commentary("Experts say the coming months will be crucial for the market.")
+    assert not facts.reads_as_commentary("Experts found traces of the virus in the water.")  # a finding, no forecast
+    assert not facts.reads_as_commentary("The report shows unemployment rose.")

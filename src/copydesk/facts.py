@@ -416,6 +416,21 @@ BROAD_PLACES = frozenset({
 })  # as name_key writes them ("the Midlands": midlands)
 
 
+# Commentary a paraphraser adds: the narrator drawing the story's meaning ("The case highlights the
+# challenges ...") or a vague forecast put in unnamed experts' mouths ("Experts say the coming months
+# will be crucial ...").
+_COMMENTARY = re.compile(
+    r"^(?:the|this|that|her|his|their|its|such)\s+(?:[\w'-]+\s+){1,3}?(?:highlights|underlines|underscores|illustrates|"
+    r"reflects|demonstrates|serves as a reminder|is a reminder|speaks to)\b"
+    r"|^(?:experts|observers|analysts|commentators)\s+(?:say|believe|agree|suggest|expect)\b.*\b(?:will|could|may|are likely to)\b",
+    re.IGNORECASE,
+)
+
+
+def reads_as_commentary(text: str) -> bool:
+    return bool(_COMMENTARY.search(text.strip()))
+
+
 def _spans(pattern: re.Pattern[str], text: str, value) -> list[Found]:
     return [Found(m.start(), m.end(), m.group(), value(m)) for m in pattern.finditer(text)]
 

@@ -29,6 +29,18 @@ def test_verdicts_label_aligned_supported_and_split_additions():
     assert v[0].best_score == 0.8
 
 
+def test_commentary_the_source_does_not_make_is_filler_even_when_aligned():
+    source = segment(document_from_text("The bank paid back the nine pensioners on Friday.\nThe case highlights how quickly trust erodes, the judge said."))
+    derived = segment(document_from_text(
+        "The bank paid back the nine pensioners on Friday.\n"
+        "The case highlights the complex challenges banks face in protecting customers.\n"
+        "The case highlights how quickly trust erodes, said the judge."
+    ))
+    aligned = (Alignment((0,), (0,), 0.9, 0.9), Alignment((1,), (0,), 0.7, 0.7), Alignment((2,), (1,), 0.9, 0.9))
+    v = verdicts(source, derived, aligned)
+    assert [(x.verdict, x.addition) for x in v] == [("supported", None), ("unsupported", "filler"), ("supported", None)]
+
+
 def test_omissions_rank_numbers_and_quotes_first_then_names_then_the_rest():
     o = omissions(SOURCE, ALIGNED)
     assert [x.source for x in o] == [2, 3, 4]

@@ -22,6 +22,9 @@ def sentence_facts(sentence: Sentence) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f.text.strip() for f in figures)) + quotes + names
 
 
+COMMENTARY_SOURCE_SHARE = 0.5  # commentary with fewer of its words in the aligned source sentences is filler (set by hand)
+
+
 def _is_fact(atom: Atom) -> bool:
     """A figure in digits, a year, a quote or a name: what makes an addition a factual claim."""
     if atom.kind == "number":
@@ -77,8 +80,10 @@ def verdicts(
             continue
         d_atoms = derived_atoms[sentence.index]
         aligned_atoms = [a for j in alignment.source for a in view.atoms[j]] if alignment else []
-        # An aligned sentence whose figure the source has nowhere is an added claim, not a retelling.
-        if alignment is None or invented_figures(d_atoms, aligned_atoms, view.figures):
+        # An aligned sentence whose figure the source has nowhere is an added claim, not a retelling;
+        # commentary the source does not make is filler, however close its topic.
+        if (alignment is None or invented_figures(d_atoms, aligned_atoms, view.figures)
+                or _added_commentary(sentence, d_atoms, [source.sentences[j] for j in alignment.source])):
             factual = any(_is_fact(a.atom) for a in d_atoms)
             out.append(
                 Verdict(
@@ -108,6 +113,17 @@ def verdicts(
             findings = [_meaning_changed(claim, alignment, source, derived, score, verifier)]
         out[slot] = Verdict(claim.derived.index, "distorted", tuple(findings), alignment.score, verifier_score=round(score, 4))
     return tuple(v for v in out if v is not None)  # every slot is filled by now
+
+
+def _added_commentary(sentence: Sentence, atoms: Sequence[Located], aligned: Sequence[Sentence]) -> bool:
+    """The narrator's or unnamed experts' commentary ("The case highlights the challenges ...") with no
+    fact of its own, in words the aligned source sentences mostly lack (a retelling of the source's own
+    commentary keeps them)."""
+    if not facts.reads_as_commentary(sentence.clean) or any(_is_fact(a.atom) for a in atoms):
+        return False
+    words = set(content_stems(sentence.clean))
+    source_words = {w for s in aligned for w in content_stems(s.clean)}
+    return len(words & source_words) < COMMENTARY_SOURCE_SHARE * len(words)
 
 
 def _cased(side: SegmentedDocument) -> bool:
