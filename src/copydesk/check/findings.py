@@ -489,7 +489,9 @@ def _ratio_bound(matcher: SequenceMatcher, cut: bool) -> float:
 
 
 def _partial_ratio(short: str, long: str) -> float:
-    """How close `short` comes to the stretch of `long` it matches best (a quote cut from a longer one)."""
+    """How close `short` comes to the stretch of `long` it matches best (a quote cut from a longer one).
+    Written on difflib, as the full ratio is, rather than adding a fuzzy-matching package for it: it
+    runs only on a derived sentence's few quotes against the source quotes the bound lets through."""
     best = 0.0
     for a, b, _ in SequenceMatcher(None, short, long, autojunk=False).get_matching_blocks():
         start = max(0, b - a)
