@@ -79,11 +79,12 @@ def verdicts(
             out.append(Verdict(sentence.index, "supported", (), alignment.score))
             continue
         d_atoms = derived_atoms[sentence.index]
-        aligned_atoms = [a for j in alignment.source for a in view.atoms[j]] if alignment else []
+        aligned = [source.sentences[j] for j in alignment.source] if alignment else []
+        aligned_atoms = [a for s in aligned for a in view.atoms[s.index]]
         # An aligned sentence whose figure the source has nowhere is an added claim, not a retelling;
         # commentary the source does not make is filler, however close its topic.
         if (alignment is None or invented_figures(d_atoms, aligned_atoms, view.figures)
-                or _added_commentary(sentence, d_atoms, [source.sentences[j] for j in alignment.source])):
+                or _added_commentary(sentence, d_atoms, aligned)):
             factual = any(_is_fact(a.atom) for a in d_atoms)
             out.append(
                 Verdict(
@@ -94,7 +95,6 @@ def verdicts(
                 )
             )
             continue
-        aligned = [source.sentences[j] for j in alignment.source]
         nearby = {j + step for j in alignment.source for step in (-1, 1)} - set(alignment.source)
         neighbours = [source.sentences[j] for j in sorted(nearby) if 0 <= j < len(source.sentences)]
         group = [a for i in alignment.derived if i != sentence.index for a in derived_atoms[i]]

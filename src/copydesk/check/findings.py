@@ -247,7 +247,7 @@ def compare_atoms(
     _times(checked, s_atoms, near, out, derived)
     _durations(checked, s_atoms, near, out, derived)
     if not _is_headline(derived):
-        _entities(checked, s_atoms, source, out, derived)
+        _entities(checked, s_atoms, source, out, derived, sources)
     _classes(d_atoms, s_atoms, [*d_atoms, *group_atoms], out, derived, sources)
     return out.findings
 
@@ -372,7 +372,7 @@ def _is_place(name: Located) -> bool:
         re.search(r"\b(in|at|near|from|across|of)\s+(the\s+)?$", name.sentence.clean[: name.atom.start]))
 
 
-def _entities(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived: Sentence) -> None:
+def _entities(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived: Sentence, sources: Sequence[Sentence]) -> None:
     source_names = _of(s_atoms, "name")
     derived_tokens = _name_tokens(d_atoms)
     # In cased text a name the tagger found in lower case ("the ewe") is a common noun; lower-cased
@@ -401,7 +401,7 @@ def _entities(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived
     # A stand-in worded as the source words it ("an international label" for "a welcome international
     # addition ... local labels") retells the source's own description.
     # Words are compared whole, singular or plural: five-letter stems matched "severe" to "several".
-    source_words = {_singular(w) for sentence in {id(a.sentence): a.sentence for a in s_atoms}.values() for w in _content(sentence.clean)}
+    source_words = {_singular(w) for s in sources for w in _content(s.clean)}
 
     def sources_wording(phrase: Located) -> bool:
         words = {_singular(w) for w in _content(phrase.atom.text)}
