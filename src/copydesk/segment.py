@@ -52,9 +52,15 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("byline", r"^" + _BYLINE + r"$"),
     )
 )
-# A media player's notice that a crawl glues to the line it stood above ("Media playback is not
-# supported on this deviceThe American, 32, ..."): set aside, and the rest of the line stays story.
-LEADING_CHROME = re.compile(r"media playback is (not supported|unsupported) on (this|your) device\.?\s*", re.IGNORECASE)
+# Page furniture that a crawl glues to the line it stood above: a media player's notice ("Media
+# playback is not supported on this deviceThe American, 32, ...") and a share bar ("Share this
+# withEmailFacebook...Copy this linkCuadrilla, the firm ..."), which wrapped text may break across
+# lines ("...LinkedinCopy\nthis linkMr Schmidt told ..."). Set aside; the rest of the line stays story.
+LEADING_CHROME = re.compile(
+    r"^[ \t]*(media playback is (not supported|unsupported) on (this|your) device\.?"
+    r"|share this with\s*((email|facebook|messenger|twitter|pinterest|whatsapp|linkedin|reddit)\s*)+copy\s+this\s+link)\s*",
+    re.IGNORECASE | re.MULTILINE,
+)
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres supt insp
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
@@ -107,22 +113,24 @@ def _chrome_block(lines: list[tuple[int, int, str, str | None]]) -> list[tuple[i
 def find_boilerplate(clean: str) -> list[tuple[int, int, str]]:
     """[start, end, reason] of boilerplate lines in the clean text."""
     lines = []  # (start, end, stripped text, reason) of each non-blank line
-    notices = []  # media notices glued before a story line
+    notices = []  # chrome glued before a story line
+    glued = [m.span() for m in LEADING_CHROME.finditer(clean)]
     pos = 0
     for line in clean.split("\n"):
         stripped = line.strip()
         if stripped:
             start = pos + len(line) - len(line.lstrip())
-            notice = LEADING_CHROME.match(stripped)
-            if notice and notice.end() == len(stripped):
+            end = start + len(stripped)
+            chrome_end = next((b for a, b in glued if a <= start < b), start)
+            if chrome_end >= end:
                 reason = "chrome"
             else:
-                if notice:
-                    notices.append((start, start + len(notice.group().rstrip()), "chrome"))
-                    start += notice.end()
-                    stripped = stripped[notice.end():]
+                if chrome_end > start:
+                    notices.append((start, start + len(clean[start:chrome_end].rstrip()), "chrome"))
+                    stripped = clean[chrome_end:end]
+                    start = chrome_end
                 reason = _line_reason(stripped)
-            lines.append((start, start + len(stripped), stripped, reason))
+            lines.append((start, end, stripped, reason))
         pos += len(line) + 1
     chrome = {line[0] for line in _chrome_block(lines) + _chrome_block(lines[::-1])}
     return sorted(notices + [(a, b, "chrome" if a in chrome and reason is None else reason)
