@@ -104,6 +104,9 @@ def test_fact_from_a_neighbouring_source_sentence_is_not_a_change():
         ("Staff at the WHO said the case was closed.", "Staff at the World Health Organization said the case was closed."),
         ("Prices suit Australian shoppers this year.", "Prices suit Australians shoppers this year."),
         ("Hamilton guides the team with Rosberg this season.", "Hamilton guides the team with Nico Rosberg this season."),
+        # a typo of a source name: two letters swapped, a double letter written once
+        ("He helped England win the Tokyo Sevens this month.", "He helped England win in Toyko this month."),
+        ("The storm reached the Philippines on Sunday.", "The storm reached the Philipines on Sunday."),
         # a dropped quantifier is no flip; "all over" and "some 200" quantify nothing
         ("All 12 residents left the building on Monday.", "The 12 residents left the building on Monday."),
         ("Many people around the world responded with edits.", "People all over the world responded with edits."),
@@ -128,6 +131,11 @@ def test_fact_from_a_neighbouring_source_sentence_is_not_a_change():
 def test_faithful_retellings_of_real_patterns_have_no_findings(source, derived):
     v, _, _ = judge(source, derived)
     assert [f"{f.kind}: {f.explanation}" for x in v for f in x.findings] == []
+
+
+def test_a_name_more_than_one_slip_from_the_source_name_is_still_changed():
+    v, _, _ = judge("The storm reached Kyoto on Sunday.", "The storm reached Tokyo on Sunday.")
+    assert [f.kind for x in v for f in x.findings] == ["entity_changed"]
 
 
 def test_changed_names_and_flips_are_still_found_beside_a_credit():

@@ -49,6 +49,7 @@ VAGUE_SPAN_MIN_UNITS = 2 * 0.9  # "days" is two or more days (10% slack) ...
 VAGUE_SPAN_MAX_UNITS = 12  # ... and fewer than twelve
 ROUNDING_TOLERANCE = 0.12  # a figure with fewer significant digits within 12% is the same one rounded
 NEAR_COPY_SHARE = 0.8  # a derived sentence with this share of its content words in the source is a near copy
+RESPELT_NAME_LETTERS = 5  # a one-word name this long, one slip from a source name, is that name (set by hand)
 NEGATION_SAME_WORDS_SHARE = 0.6  # a negation flip counts only where this share of the words is shared
 # "allegedly" and "reportedly" both leave the claim to others: one for the other is no change.
 _EQUIVALENT = {"reported": "alleged"}
@@ -81,6 +82,16 @@ def sentence_atoms(sentence: Sentence, document: Document, entities: Sequence[En
 _WORD_RUN = re.compile(r"\w+(?: \w+)*")
 _RUN_WORDS = 8  # names are shorter; a longer phrase is searched for
 _LONG_WORD = re.compile(r"\w{4,}")
+
+
+def _respellings(word: str) -> set[str]:
+    """The spellings one slip away from a word: two neighbouring letters swapped ("toyko" for "tokyo"), a
+    double letter written once ("philipines") or a letter written twice. A writer's typo of a source name
+    is that name, not a new one; distinct names this close are rare among names this long."""
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    undoubled = {word[:i] + word[i + 1:] for i in range(len(word) - 1) if word[i] == word[i + 1]}
+    doubled = {word[:i] + word[i] + word[i:] for i in range(len(word))}
+    return (swapped | undoubled | doubled) - {word}
 
 
 def _is_word_char(ch: str) -> bool:
@@ -143,6 +154,8 @@ class SourceView:
         for country in COUNTRY_NAMES:
             if " ".join(words) in country:
                 variants |= country
+        if len(words) == 1 and len(words[0]) >= RESPELT_NAME_LETTERS:
+            variants |= _respellings(words[0])
         return any(self._holds(v) for v in variants if len(v) > 1)
 
     def _holds(self, phrase: str) -> bool:
