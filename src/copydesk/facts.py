@@ -53,12 +53,13 @@ class Found:
 @dataclass(frozen=True)
 class Quantity(Found):
     amount: float = 0.0  # the number with its scale ("$5m" -> 5e6; "10m" -> 10, a bare m being metres)
-    bound: str = "exact"  # exact, about, up_to, at_least, at_most, over, under
+    bound: str = "exact"  # exact, about, nearly, up_to, at_least, at_most, over, under
     written: str = "digits"  # digits, words ("twelve") or fraction ("a third")
 
 
 _BOUNDS = (
-    ("about", r"about|around|roughly|approximately|some|nearly|almost|close to|an estimated"),
+    ("about", r"about|around|roughly|approximately|some|an estimated"),
+    ("nearly", r"nearly|almost|close to|just short of|just shy of"),  # about, from below
     ("up_to", r"up to|as much as|as many as|as high as"),
     ("over", r"over|more than|above|exceeding|upwards of"),
     ("under", r"under|less than|fewer than|below"),

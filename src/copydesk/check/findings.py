@@ -272,6 +272,12 @@ def _bound(atom: Located) -> str:
     return atom.atom.bound
 
 
+# Bounds that place a figure: approximately, more than it, less than it.
+_APPROXIMATE = frozenset({"about", "nearly"})
+_ABOVE = frozenset({"over", "at_least"})
+_BELOW = frozenset({"under", "at_most", "up_to", "nearly"})
+
+
 def _counted(atom: Located) -> str | None:
     """The word a number counts ("1,500 pink balloons" -> "pink", "a five-hour labour" -> "hour")."""
     m = re.match(r"[\s-]*([A-Za-z]+)", atom.sentence.clean[atom.atom.end :])
@@ -286,8 +292,12 @@ def _numbers(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived:
         if match is not None:
             # A bound that changes the claim ("up to 5m" -> "5m"); an approximation dropped or added
             # ("nearly five per cent", "around 3pm") changes nothing a reader acts on.
-            if _bound(match) != _bound(d) and "exact" in (_bound(match), _bound(d)) and "about" not in (_bound(match), _bound(d)):
+            bounds = {_bound(match), _bound(d)}
+            if len(bounds) == 2 and "exact" in bounds and not bounds & _APPROXIMATE:
                 out.add("number_changed", d, match, f"the source says “{match.atom.text}”; here “{d.atom.text}”", derived)
+            # The figure kept, but put on its other side ("over 30,000" -> "close to 30,000").
+            elif bounds & _ABOVE and bounds & _BELOW:
+                out.add("comparison_changed", d, match, f"the source says “{match.atom.text}”; here “{d.atom.text}”", derived)
             continue
         # The aligned source sentence counts the same thing with another figure: changed, even if the
         # figure appears elsewhere in the story ("1,500 pink balloons" -> "500 pink balloons"), unless
