@@ -75,6 +75,12 @@ def test_a_negated_comparison_reads_the_other_way():
     assert [c.value for c in facts.comparisons("It is more rational than that.")] == ["more"]
 
 
+def test_a_comparison_may_hold_possessives_between_its_words():
+    found = facts.comparisons("He feels just as comfortable in this year's car as in last year's.")
+    assert [(c.text, c.value) for c in found] == [("just as comfortable in this year's car as", "equal")]
+    assert [c.value for c in facts.comparisons("She is more comfortable in her sister’s house than here.")] == ["more"]
+
+
 def test_a_quotation_left_open_runs_to_the_sentence_end():
     opened = facts.unclosed_quotation("Her page states: 'I am not a make-up artist nor did I take lessons.")
     assert opened is not None and opened.value == "i am not a make up artist nor did i take lessons"

@@ -363,10 +363,11 @@ COMPARISONS = {
 }
 _COMPARISON = re.compile(r"\b(" + "|".join(COMPARISONS) + r")\b", re.IGNORECASE)
 # Comparisons around an adjective: "more comfortable than", "harder than", "every bit as hard as".
+# The words between may be possessives ("as comfortable in this year's car as").
 _COMPARATIVE = re.compile(
-    r"\b(?P<more>more \w+(?: \w+){0,4}? than|(?!(?:other|rather|under|over|after|later|either|neither|never)\b)\w{3,}er than)\b"
-    r"|\b(?P<less>less \w+(?: \w+){0,4}? than)\b"
-    r"|\b(?P<equal>(?:just |every bit |exactly )?as (?!(?:well|soon|long|far|much|many|of|if|though|part|a|an|the)\b)\w+(?: \w+){0,4}? as)\b",
+    r"\b(?P<more>more \w+(?: [\w'’]+){0,4}? than|(?!(?:other|rather|under|over|after|later|either|neither|never)\b)\w{3,}er than)\b"
+    r"|\b(?P<less>less \w+(?: [\w'’]+){0,4}? than)\b"
+    r"|\b(?P<equal>(?:just |every bit |exactly )?as (?!(?:well|soon|long|far|much|many|of|if|though|part|a|an|the)\b)\w+(?: [\w'’]+){0,4}? as)\b",
     re.IGNORECASE,
 )
 REPORTING_VERBS = (
