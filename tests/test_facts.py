@@ -55,6 +55,8 @@ def test_relative_dates_resolve_against_the_article_or_a_named_year():
     assert [f.value for f in facts.relative_years("Claims rose last year.", date(2022, 3, 1))] == ["2021"]
     assert [f.value for f in facts.relative_years("Claims rose last year.")] == ["relative:-1"]
     assert [f.value for f in facts.relative_years("In 2019 it fell; a year later it rose.")] == ["2020"]
+    assert [f.value for f in facts.relative_years("It opened last month and grew this spring.")] == ["relative:month:-1", "relative:0"]
+    assert [f.value for f in facts.relative_years("It opened last month.", date(2022, 1, 5))] == ["2021-12"]
 
 
 def test_spans_of_time_but_not_rates():

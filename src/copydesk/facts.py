@@ -132,22 +132,35 @@ def mentions_calendar(text: str) -> bool:
 
 
 # Relative to the article's date ("last year") or to a year named in the sentence ("a year earlier").
-_RELATIVE = {"last year": -1, "a year ago": -1, "this year": 0, "next year": 1, "two years ago": -2}
+_SEASONS = ("spring", "summer", "autumn", "fall", "winter")
+_RELATIVE = {"last year": -1, "a year ago": -1, "this year": 0, "next year": 1, "two years ago": -2,
+             **{f"{when} {season}": offset for season in _SEASONS for when, offset in (("last", -1), ("this", 0), ("next", 1))}}
 _ANAPHORIC = {"a year earlier": -1, "the previous year": -1, "the year before": -1, "a year later": 1, "the following year": 1}
 _RELATIVE.update(_ANAPHORIC)
-_RELATIVE_TIME = re.compile(r"\b(" + "|".join(re.escape(k) for k in _RELATIVE) + r")(?:'s)?\b", re.IGNORECASE)
+_RELATIVE_MONTHS = {"last month": -1, "this month": 0, "next month": 1}
+_RELATIVE_TIME = re.compile(r"\b(" + "|".join(re.escape(k) for k in (*_RELATIVE, *_RELATIVE_MONTHS)) + r")(?:'s)?\b", re.IGNORECASE)
 
 
 def relative_years(text: str, published: date | None = None) -> list[Found]:
-    """Relative dates as the year they mean ("last year" in a 2022 article: '2022' - 1 = '2021'), or
-    'relative:<offset>' when nothing dates them."""
+    """Relative dates as the year they mean ("last year" in a 2022 article: '2022' - 1 = '2021'; "this
+    spring": the article's year), a month as the month it means ("last month": '2022-02'), or
+    'relative:<offset>' ('relative:month:<offset>') when nothing dates them."""
     named = next((int(y.value) for y in years_named(text)), None)
     found = []
     for m in _RELATIVE_TIME.finditer(text):
         phrase = m.group(1).lower()
-        anchor = named if phrase in _ANAPHORIC else (published.year if published else None)
-        offset = _RELATIVE[phrase]
-        found.append(Found(m.start(), m.end(), m.group(), str(anchor + offset) if anchor is not None else f"relative:{offset}"))
+        if phrase in _RELATIVE_MONTHS:
+            offset = _RELATIVE_MONTHS[phrase]
+            if published:
+                months = published.year * 12 + published.month - 1 + offset
+                value = f"{months // 12}-{months % 12 + 1:02d}"
+            else:
+                value = f"relative:month:{offset}"
+        else:
+            anchor = named if phrase in _ANAPHORIC else (published.year if published else None)
+            offset = _RELATIVE[phrase]
+            value = str(anchor + offset) if anchor is not None else f"relative:{offset}"
+        found.append(Found(m.start(), m.end(), m.group(), value))
     return found
 
 

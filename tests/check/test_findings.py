@@ -71,6 +71,20 @@ def test_faithful_paraphrase_has_no_findings():
     assert [x.verdict for x in v] == ["supported", "supported"]
 
 
+def test_undated_relative_dates_are_compared_with_each_other_in_a_one_to_one_retelling():
+    v, _, _ = judge("The firm opened a store in Auckland last month.", "The firm opened a store in Auckland late last year.")
+    assert [f.kind for f in v[0].findings] == ["time_scope_changed"]
+    v, _, _ = judge("We had never sold a banner before last year.", "They had never sold a banner until this spring.")
+    assert [f.kind for f in v[0].findings] == ["time_scope_changed"]
+    v, _, _ = judge("The firm opened a store in Auckland last year.", "Last year the firm opened a store in Auckland.")
+    assert v[0].verdict == "supported"
+    # two source sentences retold as one: the date of the other event is no date of this one
+    src = segment(document_from_text("She will miss next year's event on the Gold Coast. The indoor championships are a target."))
+    der = segment(document_from_text("She hopes to compete at this year's indoor championships on the Gold Coast."))
+    merged = verdicts(src, der, (Alignment((0,), (0, 1), 0.9, 0.9),))
+    assert [f.kind for x in merged for f in x.findings] == []
+
+
 def test_relative_dates_resolve_against_the_article_date():
     atoms = extract_atoms("Last year's claims rose 18% from a year earlier.", parse_day("2023-01-10"))
     assert [(a.text, a.value) for a in atoms if a.kind == "relative_time"] == [("Last year's", "2022"), ("a year earlier", "relative:-1")]

@@ -257,7 +257,7 @@ def compare_atoms(
     flagged += _speakers(d_atoms, s_atoms, out, derived, sources, source)
     checked = [a for a in d_atoms if a not in flagged and not _inside(a, flagged)]
     _numbers(checked, s_atoms, source, out, derived)
-    _times(checked, s_atoms, near, out, derived)
+    _times(checked, s_atoms, near, out, derived, sources)
     _durations(checked, s_atoms, near, out, derived)
     if not _is_headline(derived):
         _entities(checked, s_atoms, source, out, derived, sources)
@@ -333,14 +333,22 @@ def invented_figures(d_atoms, s_atoms, known: frozenset[str]) -> list[Located]:
     ]
 
 
-def _times(d_atoms, s_atoms, near, out: FindingBuilder, derived: Sentence) -> None:
+def _times(d_atoms, s_atoms, near, out: FindingBuilder, derived: Sentence, sources: Sequence[Sentence]) -> None:
     s_times = _of(s_atoms, "year", "relative_time")
     known = {a.atom.value for a in _of(near, "year", "relative_time")}
+    # An undated relative date ("last year" where the article gives no date) is compared only with
+    # another in the one source sentence the derived one retells, by a word both share: a retelling is
+    # published near its source, so "this spring" for "last year" moved; but where two source sentences
+    # are retold as one, "next year's event" in one is no date of "this year's championships" in the other.
+    shared = _content(derived.clean) & {w for s in sources for w in _content(s.clean)}
+    undated_source = [s for s in s_times
+                      if len(sources) == 1 and s.atom.value.startswith("relative:") and _bears_on_shared(s, shared)]
     for d in _of(d_atoms, "year", "relative_time"):
-        if d.atom.value in known or d.atom.value.startswith("relative:") or not s_times:
+        undated = d.atom.value.startswith("relative:")
+        if d.atom.value in known or not s_times or (undated and not (undated_source and _bears_on_shared(d, shared))):
             continue
-        s = s_times[0]
-        resolved = f" ({d.atom.value}, from the article's date)" if d.atom.kind == "relative_time" else ""
+        s = undated_source[0] if undated else s_times[0]
+        resolved = f" ({d.atom.value}, from the article's date)" if d.atom.kind == "relative_time" and not undated else ""
         out.add("time_scope_changed", d, s, f"the source dates this {s.atom.text.strip()}; here “{d.atom.text}”{resolved}", derived)
 
 
