@@ -81,6 +81,7 @@ def test_a_comparison_may_hold_possessives_between_its_words():
     found = facts.comparisons("He feels just as comfortable in this year's car as in last year's.")
     assert [(c.text, c.value) for c in found] == [("just as comfortable in this year's car as", "equal")]
     assert [c.value for c in facts.comparisons("She is more comfortable in her sister’s house than here.")] == ["more"]
+    assert [c.text for c in facts.comparisons("Dads outspend moms, though they were outnumbered.")] == ["outspend"]
 
 
 def test_a_quotation_left_open_runs_to_the_sentence_end():

@@ -377,10 +377,13 @@ COMPARISONS = {
     "compared with": "compared", "compared to": "compared", "as much as": "equal", "the same as": "equal",
 }
 _COMPARISON = re.compile(r"\b(" + "|".join(COMPARISONS) + r")\b", re.IGNORECASE)
-# Comparisons around an adjective: "more comfortable than", "harder than", "every bit as hard as".
+# Comparisons around an adjective: "more comfortable than", "harder than", "every bit as hard as",
+# and verbs that say more than ("Dads plan to outspend moms by 63%"; not their past forms, which
+# "were outnumbered" makes the opposite).
 # The words between may be possessives ("as comfortable in this year's car as").
 _COMPARATIVE = re.compile(
-    r"\b(?P<more>more \w+(?: [\w'’]+){0,4}? than|(?!(?:other|rather|under|over|after|later|either|neither|never)\b)\w{3,}er than)\b"
+    r"\b(?P<more>out(?:spend|number|sell|score|perform|pace|strip|earn|weigh|rank|poll|vote)(?:s|ing)?|"
+    r"more \w+(?: [\w'’]+){0,4}? than|(?!(?:other|rather|under|over|after|later|either|neither|never)\b)\w{3,}er than)\b"
     r"|\b(?P<less>less \w+(?: [\w'’]+){0,4}? than)\b"
     r"|\b(?P<equal>(?:just |every bit |exactly )?as (?!(?:well|soon|long|far|much|many|of|if|though|part|a|an|the)\b)\w+(?: [\w'’]+){0,4}? as)\b",
     re.IGNORECASE,
