@@ -365,8 +365,6 @@ HEDGES = {
     "may": "possible", "might": "possible", "could": "possible", "possibly": "possible", "perhaps": "possible",
     "probably": "likely", "likely": "likely", "expected to": "likely", "certainly": "certain",
     "definitely": "certain", "confirmed": "confirmed",
-    # What ought to be, or is expected to be, is not what is ("should be as private as email").
-    "should be": "should", "ought to be": "should", "needs to be": "should", "need to be": "should",
 }
 _HEDGE = re.compile(r"\b(" + "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(not|no|never|n['’]t|none|neither|nor|without|nobody|nothing|denied|refused)\b|n['’]t\b", re.IGNORECASE)

@@ -49,8 +49,6 @@ def only_finding(source: str, derived: str, **kw):
         ("The council approved the plan on Monday.", "The council did not approve the plan on Monday.", "negation_flipped", "not", None),
         ("The repair costs less than the payouts.", "The repair costs money instead of the payouts.", "comparison_changed", "instead of", "less than"),
         ("Dads plan to outspend moms by 63% on prom.", "Dads plan to spend twice as much as moms on prom.", "comparison_changed", "twice as", "outspend"),
-        # what ought to be, retold as what is
-        ("Private messages should be as safe as email, the judge said.", "Private messages are as safe as email, the judge said.", "hedge_changed", None, "should be"),
         # the figure kept, put on its other side
         ("An estimated crowd of over 30,000 came through the doors.", "Close to 30,000 people came through the doors.", "comparison_changed", "Close to 30,000", "over 30,000"),
     ],
@@ -142,7 +140,6 @@ def test_fact_from_a_neighbouring_source_sentence_is_not_a_change():
         ("Nearly five per cent of students had worked in the industry.", "Five per cent of students had worked in the industry."),
         ("Nearly 300 homes were flooded.", "About 300 homes were flooded."),
         ("More than 300 homes were flooded.", "At least 300 homes were flooded."),
-        ("The judge said surrogacy should be legalised.", "The judge said surrogacy needs to be legalised."),
         ("Dads plan to outspend moms by 63% on prom.", "Dads plan to spend 63% more than moms on prom."),
         # a negation in a clause the retelling left out; "not only" negates nothing
         ("No serious injuries were reported, but tow-truck drivers were kept busy hauling away cars.",
