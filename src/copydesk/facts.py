@@ -367,7 +367,7 @@ HEDGES = {
     "definitely": "certain", "confirmed": "confirmed",
 }
 _HEDGE = re.compile(r"\b(" + "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(not|no|never|n['’]t|none|neither|nor|without|nobody|nothing|denied|refused)\b|n['’]t\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(not|no|never|n['’]t|none|neither|nor|without|nobody|nothing|denied|refused|cannot)\b|n['’]t\b", re.IGNORECASE)
 COMPARISONS = {
     "less than": "less", "fewer than": "less", "lower than": "less", "cheaper than": "less", "smaller than": "less",
     "more than": "more", "higher than": "more", "greater than": "more", "larger than": "more", "costlier than": "more",

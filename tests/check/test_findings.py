@@ -47,6 +47,7 @@ def only_finding(source: str, derived: str, **kw):
         ("Nearly all of the claims came from homes near the river.", "All of the claims came from homes near the river.", "quantifier_changed", "All", "Nearly all"),
         ("The timing of the review could not be confirmed.", "The timing of the review remains unclear.", "hedge_changed", "remains unclear", "could not be confirmed"),
         ("The council approved the plan on Monday.", "The council did not approve the plan on Monday.", "negation_flipped", "not", None),
+        ("The council can approve the plan on Monday.", "The council cannot approve the plan on Monday.", "negation_flipped", "cannot", None),
         ("The repair costs less than the payouts.", "The repair costs money instead of the payouts.", "comparison_changed", "instead of", "less than"),
         ("Dads plan to outspend moms by 63% on prom.", "Dads plan to spend twice as much as moms on prom.", "comparison_changed", "twice as", "outspend"),
         # the figure kept, put on its other side
