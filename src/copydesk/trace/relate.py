@@ -31,7 +31,7 @@ from copydesk.trace.signals import (
 # 6: a paraphrase of or by a text whose lead credits a third outlet is the same event (a shared source).
 # 7: names, quotes and negations read anew by the claim check (titles, loose quotes, curly apostrophes).
 # 8: a share bar glued to a story line is chrome; a name one typo from a source name is that name; a
-# figure's bound flipped, "should be" and undated relative dates ("last month", "this spring") read anew.
+# figure's bound flipped, "cannot", "outspend" and undated relative dates ("last month", "this spring") read anew.
 RULES_VERSION = 8
 
 
