@@ -252,3 +252,26 @@ def test_a_briefs_paraphrases_and_same_event_reports_are_ordered_together_by_lea
     # Copies still come first.
     copy = replace(rel("copy", "brief", "light_edit", share=1.0), lead_similarity=0.1)
     assert closeness(copy)[0] < closeness(source)[0]
+
+
+def test_a_sibling_is_listed_right_after_the_source_it_was_told_from(settings):
+    from types import SimpleNamespace
+
+    from copydesk.trace.candidates import Candidate
+    from tests.trace.test_cluster import rel
+
+    # The query retells "wire"; "faithful" retells "wire" too (a sibling), "event" reports the same event.
+    known = {
+        frozenset(("q", "wire")): rel("wire", "q", share=0.9),
+        frozenset(("q", "faithful")): rel("faithful", "q", share=0.85),
+        frozenset(("q", "event")): rel("event", "q", "same_event", share=0.9),
+        frozenset(("wire", "faithful")): rel("wire", "faithful"),
+        frozenset(("wire", "event")): rel("wire", "event", "same_event"),
+        frozenset(("faithful", "event")): rel("faithful", "event", "same_event"),
+    }
+    library = make_library(settings)
+    library._resolve = lambda ref: SimpleNamespace(record=SimpleNamespace(id=ref), signals=None, stored=True)
+    library._candidates = lambda target, signals, stored: [Candidate(i, s, ()) for i, s in (("wire", 1.0), ("event", 0.9), ("faithful", 0.8))]
+    library._relate = lambda a, b: known[frozenset((a.record.id, b))]
+    _, relations = library.sources("q")
+    assert [r.source for r in relations] == ["wire", "faithful", "event"]

@@ -356,12 +356,21 @@ class Library:
         def wrong_way(r: Relation) -> bool:
             return r.direction_known and (r.source == other(r)) != want_sources
 
-        def rank(r: Relation) -> tuple:
-            # Another retelling of a listed source after it; an article known to point the other way last.
+        def order(r: Relation) -> tuple:
+            # An article known to point the other way last.
             tier, tie = closeness(r)
-            return (wrong_way(r), other(r) in sibling, tier, -(cheap[other(r)] + tie), other(r))
+            return (wrong_way(r), tier, -(cheap[other(r)] + tie), other(r))
 
-        sibling: set[str] = set()
+        def rank(r: Relation) -> tuple:
+            # Another retelling of a listed source right after that source (the first of a chain).
+            first, seen = other(r), {other(r)}
+            while sibling.get(first) not in (None, *seen):
+                first = sibling[first]
+                seen.add(first)
+            return (*order(by_other[first]), first != other(r), *order(r))
+
+        by_other = {other(r): r for r in relations}
+        sibling: dict[str, str] = {}
         if want_sources:
             top = sorted(relations, key=rank)[: self.settings.sibling_check_top]
             related = {other(r): r for r in top if not wrong_way(r)}
@@ -371,7 +380,7 @@ class Library:
     def sources(self, ref: ArticleRef) -> tuple[LibraryArticle, list[Relation]]:
         """Likely sources of an article, closest relation first (copy, edit, paraphrase, same event; a brief's
         paraphrases and same-event reports together, by index score and similarity to the lead);
-        another retelling of a listed source (a sibling) after that source; articles found to be
+        another retelling of a listed source (a sibling) right after that source; articles found to be
         retold from it last."""
         return self._related(ref, want_sources=True)
 

@@ -71,22 +71,23 @@ def source_strength(r: Relation, source: str) -> tuple[float, float]:
     return (confidence, r.derived_backed_share)
 
 
-def siblings(related: Mapping[str, Relation], between: Callable[[str, str], Relation | None]) -> set[str]:
-    """Which of an article's related articles are other retellings of one of them, not its source.
+def siblings(related: Mapping[str, Relation], between: Callable[[str, str], Relation | None]) -> dict[str, str]:
+    """Which of an article's related articles are other retellings of one of them, not its source:
+    {sibling: the related article it was told from}.
 
     `related`: other article -> its relation with the article; `between(a, b)`: the relation of two
     of them (None when they are not related). `o` is a sibling when another related article `s` is
     known to be o's source (a derivation) and `s` is at least as strong a source of the article as
     `o` is: both were told from `s`, and nothing says the article was told from `o` rather than from
     `s`. (A chain s -> o -> article shows as `o` the stronger source, and `o` stays.)"""
-    out = set()
+    out = {}
     for o, r_o in related.items():
         for s, r_s in related.items():
             if s == o or source_strength(r_s, s) < source_strength(r_o, o):
                 continue
             link = between(s, o)
             if link is not None and link.relation in DERIVATIONS and link.direction_known and link.source == s:
-                out.add(o)
+                out[o] = s
                 break
     return out
 
@@ -97,14 +98,14 @@ _REHANG_PASSES = 2  # a second pass lets an article follow its source once the s
 def _parent_link(
     child: str, allowed: Callable[[str], bool], by_node: Mapping[str, list[Relation]],
     between: Mapping[frozenset[str], Relation],
-) -> tuple[tuple[Relation, str] | None, set[str]]:
+) -> tuple[tuple[Relation, str] | None, Mapping[str, str]]:
     """The child's best link to an allowed article, and the siblings set aside: as in `sources`,
     another retelling of an allowed article that is at least as strong a source of the child is its
     sibling, not its parent."""
     links = [(r, r.source if r.derived == child else r.derived) for r in by_node[child]]
     links = [link for link in links if allowed(link[1])]
     if not links:
-        return None, set()
+        return None, {}
     sibling = siblings({p: r for r, p in links}, lambda a, b: between.get(frozenset((a, b))))
     links = [link for link in links if link[1] not in sibling] or links
     return min(links, key=lambda link: _edge_preference(link[0], link[1], child)), sibling
