@@ -379,11 +379,12 @@ _COMPARISON = re.compile(r"\b(" + "|".join(COMPARISONS) + r")\b", re.IGNORECASE)
 # and verbs that say more than ("Dads plan to outspend moms by 63%"; not their past forms, which
 # "were outnumbered" makes the opposite).
 # The words between may be possessives ("as comfortable in this year's car as").
+_BETWEEN = r"(?: [\w'’]+){0,4}?"
 _COMPARATIVE = re.compile(
     r"\b(?P<more>out(?:spend|number|sell|score|perform|pace|strip|earn|weigh|rank|poll|vote)(?:s|ing)?|"
-    r"more \w+(?: [\w'’]+){0,4}? than|(?!(?:other|rather|under|over|after|later|either|neither|never)\b)\w{3,}er than)\b"
-    r"|\b(?P<less>less \w+(?: [\w'’]+){0,4}? than)\b"
-    r"|\b(?P<equal>(?:just |every bit |exactly )?as (?!(?:well|soon|long|far|much|many|of|if|though|part|a|an|the)\b)\w+(?: [\w'’]+){0,4}? as)\b",
+    rf"more \w+{_BETWEEN} than|(?!(?:other|rather|under|over|after|later|either|neither|never)\b)\w{{3,}}er than)\b"
+    rf"|\b(?P<less>less \w+{_BETWEEN} than)\b"
+    rf"|\b(?P<equal>(?:just |every bit |exactly )?as (?!(?:well|soon|long|far|much|many|of|if|though|part|a|an|the)\b)\w+{_BETWEEN} as)\b",
     re.IGNORECASE,
 )
 REPORTING_VERBS = (

@@ -340,9 +340,9 @@ def _times(d_atoms, s_atoms, near, out: FindingBuilder, derived: Sentence, sourc
     # another in the one source sentence the derived one retells, by a word both share: a retelling is
     # published near its source, so "this spring" for "last year" moved; but where two source sentences
     # are retold as one, "next year's event" in one is no date of "this year's championships" in the other.
-    shared = _content(derived.clean) & {w for s in sources for w in _content(s.clean)}
-    undated_source = [s for s in s_times
-                      if len(sources) == 1 and s.atom.value.startswith("relative:") and _bears_on_shared(s, shared)]
+    undated_source = [s for s in s_times if s.atom.value.startswith("relative:")] if len(sources) == 1 else []
+    shared = _content(derived.clean) & _content(sources[0].clean) if undated_source else set()
+    undated_source = [s for s in undated_source if _bears_on_shared(s, shared)]
     for d in _of(d_atoms, "year", "relative_time"):
         undated = d.atom.value.startswith("relative:")
         if d.atom.value in known or not s_times or (undated and not (undated_source and _bears_on_shared(d, shared))):
