@@ -259,6 +259,30 @@ def test_a_numbers_bound_is_no_negation():
     assert "negation_flipped" not in [f.kind for x in v for f in x.findings]
 
 
+
+def merged_findings(source: str, derived: str) -> list[tuple[str, str | None]]:
+    """Findings when the one derived sentence retells both source sentences (one per line) merged."""
+    src, der = segment(document_from_text(source)), segment(document_from_text(derived))
+    [verdict] = verdicts(src, der, (Alignment((0,), (0, 1), 0.9, 0.9),))
+    return [(f.kind, src.document.text[slice(*f.source_span)] if f.source_span else None) for f in verdict.findings]
+
+
+def test_a_hedge_counts_only_from_the_merged_source_sentence_that_retells_most():
+    trials = "Morsi is facing two other trials in which he could face the death penalty, officials said."
+    cleared = "A court in Cairo acquitted Morsi of charges that would have seen him face the death penalty."
+    derived = "Morsi was cleared of charges that would have seen him face the death penalty."
+    assert merged_findings(f"{cleared}\n{trials}", derived) == []
+    assert merged_findings(f"{trials}\n{cleared}", derived) == []
+    # a hedge in the sentence the retelling follows is still dropped from it
+    assert merged_findings("Morsi may face the death penalty in a court in Cairo.\n" + trials,
+                           "Morsi will face the death penalty in a court in Cairo.") == [("hedge_changed", "may")]
+
+
+def test_as_before_a_pronoun_is_no_comparison():
+    v, _, _ = judge("The captain joined in on the hype as he posted the photo dressed as Iron Man.",
+                    "The captain posted the image dressed as Iron Man.")
+    assert [f.kind for x in v for f in x.findings] == []
+
 def speaker_findings(source: str, derived: str, aligned_to: int):
     """Findings when the one derived sentence retells source sentence `aligned_to` (sentences one per line)."""
     src, der = segment(document_from_text(source)), segment(document_from_text(derived))

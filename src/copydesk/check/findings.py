@@ -610,6 +610,10 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     source_words = {w for s in sources for w in _content(s.clean)}
     near_copy = len(derived_words & source_words) >= NEAR_COPY_SHARE * max(1, len(derived_words))
     same_words = derived_words & source_words
+    # In a merge, a qualifier bears on the retold claim only from the source sentence that retells most
+    # of it: "could" in "Morsi is facing two other trials in which he could face ..." is not dropped
+    # from "he was cleared of charges that would have seen him face death penalty".
+    main = max(sources, key=lambda s: len(derived_words & _content(s.clean)))
 
     def own(atoms, kind, covering):
         # "less than" in "less than 90 million" is the number's bound; "several" in "several regions" is vague.
@@ -624,7 +628,7 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
             continue  # only a number's bound was dropped: number_changed reports it
         # A qualifier bears on the claim retold only when a word both sentences share follows it
         # ("may be transmitting" in a clause the summary left out is not dropped from it).
-        s_list = [a for a in s_list if _bears_on_shared(a, same_words)]
+        s_list = [a for a in s_list if a.sentence is main and _bears_on_shared(a, same_words)]
         d_values = {_EQUIVALENT.get(a.atom.value, a.atom.value) for a in d_list}
         s_values = {_EQUIVALENT.get(a.atom.value, a.atom.value) for a in s_list}
         if not s_list or d_values == s_values or (d_values and d_values <= s_values):
