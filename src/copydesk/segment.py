@@ -35,6 +35,7 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("disclaimer", r"^.{0,80}(this (article|content|story) (was|has been|is) )(generated|written|produced|created) (with|by|using).{0,120}$"),
         ("navigation", r"^(related( stories| articles| coverage| news| content| links| topics)?|more (stories|from \w+( \w+)?|on this( story)?)|you may also like|recommended( for you)?|trending( now)?|most (read|popular)|also read|see also)" + _SEPARATOR),
         ("navigation", r"^(read (more|also|next)|read the full (story|article)|continue reading|click here|full story)\b.{0,200}$"),
+        ("navigation", r"^read\s*:\s.{0,200}$"),  # "READ: United must keep De Gea, insists Neville": a link
         ("share", r"^(share( this)?( (article|story|page|post))?( (on|via) (facebook|twitter|x|whatsapp|linkedin|email|reddit))?|tweet( this)?|follow us( on \w+)?|like us on \w+|email this( (article|story))?|print this( (article|story|page))?)" + _SEPARATOR),
         ("newsletter", r"^.{0,40}(sign up|subscribe)\b.{0,40}\b(our|free|here|now|today)\b.{0,40}(newsletter|updates|inbox|alerts|email).{0,120}$"),
         ("newsletter", r"^.{0,40}\b(our|your)\b.{0,30}newsletter.{0,80}(sign up|subscribe|inbox|delivered).{0,80}$"),
