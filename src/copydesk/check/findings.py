@@ -227,6 +227,11 @@ def _content(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if len(w) > 3}
 
 
+def _main_source(sources: Sequence[Sentence], words: set[str]) -> Sentence:
+    """The source sentence that retells most of `words` (a derived sentence's): a merge's main sentence."""
+    return max(sources, key=lambda s: len(words & _content(s.clean)))
+
+
 def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
@@ -543,7 +548,7 @@ def _speakers(d_atoms, s_atoms, out: FindingBuilder, derived: Sentence, sources:
     if not _of(d_atoms, "attribution") or not _of(d_atoms, "name"):
         return []
     words = _content(derived.clean) - _name_tokens(d_atoms)
-    primary = max(sources, key=lambda s: len(_content(s.clean) & words))
+    primary = _main_source(sources, words)
     p_atoms = [a for a in s_atoms if a.sentence is primary]
     d_speaker, s_speaker = _speaker(d_atoms), _speaker(p_atoms)
     if d_speaker is not None and s_speaker is None and _speaks_for_earlier(primary, p_atoms):
@@ -617,7 +622,7 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     # In a merge, a qualifier bears on the retold claim only from the source sentence that retells most
     # of it: "could" in "Morsi is facing two other trials in which he could face ..." is not dropped
     # from "he was cleared of charges that would have seen him face death penalty".
-    main = max(sources, key=lambda s: len(derived_words & _content(s.clean)))
+    main = _main_source(sources, derived_words)
 
     def own(atoms, kind, covering):
         # "less than" in "less than 90 million" is the number's bound; "several" in "several regions" is vague.
