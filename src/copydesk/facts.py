@@ -426,6 +426,22 @@ _VAGUE = re.compile(
     r"newspaper|tabloid|magazine|website|network|charity|bank|airline)\b",
     re.IGNORECASE,
 )
+# Titles before a name ("Mr Salmond", "President Obama"): not a first name.
+HONORIFICS = frozenset(
+    """mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend father sister president
+    senator sen governor gov general gen captain capt coach chancellor king queen prince princess pope
+    saint st judge justice mayor bishop archbishop inspector sergeant sgt detective officer""".split()
+)
+
+
+def person_words(name: str) -> list[str]:
+    """A lowercased name's words without dots and without the titles before it ("mr salmond" -> ["salmond"])."""
+    words = name.replace(".", "").split()
+    while words and words[0] in HONORIFICS:
+        words = words[1:]
+    return words
+
+
 # Places too broad to stand for a city or country: a town retold as "the Midlands", a Belgian as
 # "a European" has been generalised, not swapped for another place.
 BROAD_PLACES = frozenset({

@@ -327,3 +327,22 @@ def test_a_sentence_full_of_titles_is_checked_but_a_headline_line_is_not():
     assert (f.kind, d_text) == ("entity_changed", "Mel")
     v, _, _ = judge("Usain Bolt broke the world record in Rome on Sunday.", "Bolt Breaks World Record In Berlin")
     assert [f.kind for x in v for f in x.findings] == []
+
+
+@pytest.mark.parametrize(
+    "source, derived, expected",
+    [
+        ("James Milner has retired from international football.", "Adam Milner has retired from international football.",
+         [("entity_changed", "Adam Milner", "James Milner")]),
+        # a short form of the first name, a surname alone, a title the source uses: the same person
+        ("Michael Vaughan said the innings was superb.", "Mike Vaughan said the innings was superb.", []),
+        ("James Milner has retired from international football.", "Milner has retired from international football.", []),
+        ("Mr Salmond delivered his final speech at Holyrood.", "Alex Salmond delivered his final speech at Holyrood.", []),
+        ("President Obama signed the bill on Monday.", "Barack Obama signed the bill on Monday.", []),
+    ],
+)
+def test_a_person_given_another_first_name_is_changed(source, derived, expected):
+    v, src, der = judge(source, derived)
+    found = [(f.kind, der.text[slice(*f.derived_span)], src.text[slice(*f.source_span)] if f.source_span else None)
+             for x in v for f in x.findings]
+    assert found == expected
