@@ -436,7 +436,7 @@ HONORIFICS = frozenset(
 
 def person_words(name: str) -> list[str]:
     """A lowercased name's words without dots and without the titles before it ("mr salmond" -> ["salmond"])."""
-    words = name.replace(".", "").split()
+    words = name.replace(".", "").replace("’", "'").split()
     while words and words[0] in HONORIFICS:
         words = words[1:]
     return words

@@ -346,3 +346,19 @@ def test_a_person_given_another_first_name_is_changed(source, derived, expected)
     found = [(f.kind, der.text[slice(*f.derived_span)], src.text[slice(*f.source_span)] if f.source_span else None)
              for x in v for f in x.findings]
     assert found == expected
+
+
+
+def test_a_person_from_elsewhere_in_the_source_put_in_anothers_place_is_changed():
+    source = ("Manchester United beat Tottenham 3-1 on Sunday.\n"
+              "Ashley Young scored the second goal from the left.\n"
+              "The crowd sang throughout.\n"
+              "Later, Hugo Lloris said his side had been poor.")
+    assert speaker_findings(source, "Hugo Lloris scored the second goal from the left.", 1) == [("entity_changed", "Ashley Young")]
+    # named in the next sentence: a merge the aligner missed, not a swap
+    near = source.replace("The crowd sang throughout.", "Hugo Lloris could not stop it.")
+    assert speaker_findings(near, "Hugo Lloris scored the second goal from the left.", 1) == []
+    # the same person respelt, here or elsewhere in the source
+    assert speaker_findings(source, "Ashley Yuong scored the second goal from the left.", 1) == []
+    typo = "Jeff McCubberry met Ian Bullock on a fishing trip.\nThey laughed.\nThey fished.\nMcCubbery said the idea came later."
+    assert speaker_findings(typo, "Jeff McCubbery met Ian Bullock on a fishing trip.", 0) == []
