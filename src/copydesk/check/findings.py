@@ -231,10 +231,6 @@ def _inside(atom: Located, others: Sequence[Located]) -> bool:
 
 
 def _is_headline(sentence: Sentence) -> bool:
-    """A line mostly capitalised and not ended as a sentence is ("Bolt Breaks World Record In Berlin"): a
-    sentence full of names and titles ("... Rita Ora's I Will Never Let You Down for Mel B ...") is a claim."""
-    if sentence.clean.rstrip("\"'”’ )").endswith((".", "!", "?")):
-        return False
     words = [w for w in sentence.clean.split() if w[:1].isalpha()]
     return len(words) >= HEADLINE_MIN_WORDS and sum(w[0].isupper() for w in words) / len(words) > HEADLINE_CAPITALISED_SHARE
 
