@@ -170,3 +170,14 @@ def test_loading_spacy_leaves_torch_unimported_and_importable():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_a_name_that_is_no_person_keeps_its_other_words_to_count_by_its_last():
+    # "Ryanair Aberdeen" is not the source's "Aberdeen"; "Nico Rosberg" is the source's "Rosberg".
+    tagger = TableTagger({"Ryanair Aberdeen": "ORG", "Loganair": "ORG", "Aberdeen": "GPE",
+                          "Nico Rosberg": "PERSON", "Rosberg": "PERSON"})
+    findings, _, der = judge("The Loganair flight from Aberdeen was struck by lightning.",
+                             "The Ryanair Aberdeen flight was struck by lightning.", tagger)
+    assert [(f.kind, der.text[slice(*f.derived_span)]) for f in findings] == [("entity_changed", "Ryanair Aberdeen")]
+    findings, _, _ = judge("Rosberg was second in Monaco on Sunday.", "Nico Rosberg was second in Monaco on Sunday.", tagger)
+    assert findings == []

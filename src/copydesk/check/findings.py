@@ -142,18 +142,21 @@ class SourceView:
         scare quotes, partial quotes and quotes re-punctuated from single to double marks.)"""
         return f" {quoted}" in self.words
 
-    def names(self, value: str) -> bool:
+    def names(self, value: str, person: bool = True) -> bool:
         """Is `value` (a lowercased name) named in the source, as written or as a variant: without
         dots ("us" for "u.s."), singular or plural ("australians"), by its initials ("nsw" for
         "new south wales"), or by its last word (a surname: "rosberg" for "nico rosberg"), or one slip from
-        it ("toyko" for "tokyo", "ashley yuong" for "ashley young")?"""
+        it ("toyko" for "tokyo", "ashley yuong" for "ashley young")? A name that is not a `person`'s counts by
+        its last word only when the source has its other words too: "Ryanair Aberdeen" is not "Aberdeen"."""
         value = value.replace("’", "'")
         words = value.replace(".", "").split()
         if not words:
             return False
         variants = {value, " ".join(words), value.removesuffix("s"), value + "s", value + "es"}
         if len(words) > 1:
-            variants |= {"".join(w[0] for w in words if w not in ("of", "and", "the")), words[-1]}
+            variants.add("".join(w[0] for w in words if w not in ("of", "and", "the")))
+            if person or all(self._holds(w) for w in words[:-1] if w not in STOPWORDS and any(c.isalnum() for c in w)):
+                variants.add(words[-1])
         for country in COUNTRY_NAMES:
             if " ".join(words) in country:
                 variants |= country
@@ -479,7 +482,7 @@ def _entities(d_atoms, s_atoms, around: Sequence[Sentence], source: SourceView, 
         if (renamed := _renamed_person(d, source)) is not None:
             out.add("entity_changed", d, renamed, f"the source names {renamed.atom.text}; here {d.atom.text}", derived)
             continue
-        if source.names(d.atom.value):
+        if source.names(d.atom.value, person=d.atom.label in _SPEAKER_LABELS):
             # Named elsewhere in the source, as written ("Okafor" for "Grace Okafor" too): the same person,
             # unless put in the place of the one the retold sentence names ("Lloris" for "Ashley Young").
             if (taken := _person_swapped(d, missing, around, source, derived)) is not None:
