@@ -32,7 +32,9 @@ from copydesk.trace.signals import (
 # 7: names, quotes and negations read anew by the claim check (titles, loose quotes, curly apostrophes).
 # 8: a share bar glued to a story line is chrome; a name one typo from a source name is that name; a
 # figure's bound flipped, "cannot", "outspend" and undated relative dates ("last month", "this spring") read anew.
-RULES_VERSION = 8
+# 9: a merge's qualifiers from its main sentence only; a "READ: ..." line is chrome; another first name, a
+# person from elsewhere in the source put in another's place, and a non-person's last word alone are changes.
+RULES_VERSION = 9
 
 
 def _outlet_names(article: LibraryArticle | Document) -> list[str]:
