@@ -434,10 +434,11 @@ def _renamed_person(name: Located, source: SourceView) -> Located | None:
     words = facts.person_words(name.atom.value)
     if name.atom.label not in _SPEAKER_LABELS or len(words) < 2 or source.names(" ".join(words[:-1])):
         return None
-    others = [s for s in source.people(words[-1]) if len(facts.person_words(s.atom.value)) > 1 and facts.person_words(s.atom.value)[0] != words[0]]
-    if not others or any(facts.person_words(s.atom.value)[0][:1] == words[0][:1] for s in others):
+    named = [(s, facts.person_words(s.atom.value)) for s in source.people(words[-1])]
+    others = [(s, w) for s, w in named if len(w) > 1 and w[0] != words[0]]
+    if not others or any(w[0][:1] == words[0][:1] for _, w in others):
         return None
-    return others[0]
+    return others[0][0]
 
 
 def _full_person(words: list[str], source: SourceView) -> bool:
@@ -453,15 +454,17 @@ def _person_swapped(name: Located, missing: Sequence[Located], around: Sequence[
     if name.atom.label not in _SPEAKER_LABELS or not _full_person(words, source):
         return None
     said = derived.clean.lower().replace("’", "'")
-    for taken in missing:
+
+    def replaced(taken: Located) -> bool:
         taken_words = facts.person_words(taken.atom.value)
-        # Not the same first name: the same person, the surname spelt otherwise.
-        if (taken.atom.label in _SPEAKER_LABELS and _full_person(taken_words, source) and taken_words[-1] not in said
-                and taken_words[0] != words[0]):
-            break
-    else:
+        # Another first name too: the same first name is the same person, the surname spelt otherwise.
+        return (taken.atom.label in _SPEAKER_LABELS and _full_person(taken_words, source)
+                and taken_words[-1] not in said and taken_words[0] != words[0])
+
+    taken = next((t for t in missing if replaced(t)), None)
+    if taken is None or SourceView({}, " ".join(s.clean for s in around).lower()).names(name.atom.value):
         return None
-    return None if SourceView({}, " ".join(s.clean for s in around).lower()).names(name.atom.value) else taken
+    return taken
 
 
 def _entities(d_atoms, s_atoms, around: Sequence[Sentence], source: SourceView, out: FindingBuilder, derived: Sentence,
