@@ -284,11 +284,30 @@ def name_key(text: str) -> str:
     return re.sub(r"^(the|a|an)\s+", "", text.lower())
 
 
-# Ways news names one country ("the US", "America", "American officials"): a retelling may use any of
-# them for another without changing the fact.
+# Ways news names one country ("the US", "America", "American officials", "Spain", "Spanish"): a retelling
+# may use any of them for another without changing the fact. Written here: the packaged country lists
+# (pycountry) carry no demonyms. Names that are also first names or common words ("Jordan", "Georgia",
+# "Chad") are left out.
+_COUNTRY_FORMS = """
+afghanistan, afghan | argentina, argentine, argentinian | australia, australian, australians |
+austria, austrian | bangladesh, bangladeshi | belgium, belgian | brazil, brazilian | bulgaria, bulgarian |
+canada, canadian, canadians | chile, chilean | china, chinese | colombia, colombian | croatia, croatian |
+cuba, cuban | czech republic, czech | denmark, danish | egypt, egyptian | england, english |
+ethiopia, ethiopian | finland, finnish | france, french | germany, german, germans | greece, greek |
+hungary, hungarian | iceland, icelandic | india, indian | indonesia, indonesian | iran, iranian |
+iraq, iraqi | ireland, irish | israel, israeli | italy, italian | japan, japanese | kenya, kenyan |
+lebanon, lebanese | libya, libyan | malaysia, malaysian | mexico, mexican | morocco, moroccan |
+netherlands, dutch, holland | nigeria, nigerian | norway, norwegian | pakistan, pakistani | peru, peruvian |
+philippines, filipino, philippine | poland, polish | portugal, portuguese | qatar, qatari |
+romania, romanian | russia, russian, russians | saudi arabia, saudi | scotland, scottish | serbia, serbian |
+south africa, south african | south korea, south korean | spain, spanish | sweden, swedish |
+switzerland, swiss | syria, syrian | thailand, thai | turkey, turkish | ukraine, ukrainian |
+venezuela, venezuelan | vietnam, vietnamese | wales, welsh | yemen, yemeni | zimbabwe, zimbabwean
+"""
 COUNTRY_NAMES = (
     frozenset({"us", "usa", "united states", "united states of america", "america", "american", "americans"}),
     frozenset({"uk", "britain", "great britain", "united kingdom", "british", "gb"}),
+    *(frozenset(form.strip() for form in group.split(",")) for group in _COUNTRY_FORMS.split("|")),
 )
 
 

@@ -181,3 +181,13 @@ def test_a_name_that_is_no_person_keeps_its_other_words_to_count_by_its_last():
     assert [(f.kind, der.text[slice(*f.derived_span)]) for f in findings] == [("entity_changed", "Ryanair Aberdeen")]
     findings, _, _ = judge("Rosberg was second in Monaco on Sunday.", "Nico Rosberg was second in Monaco on Sunday.", tagger)
     assert findings == []
+
+
+def test_a_country_and_its_people_are_one_name():
+    tagger = TableTagger({"Spanish Grand Prix": "EVENT", "Spain": "GPE", "French": "NORP", "France": "GPE"})
+    findings, _, _ = judge("The next grand prix is in Spain in three weeks.",
+                           "The Spanish Grand Prix is in three weeks.", tagger)
+    assert findings == []
+    findings, _, _ = judge("Officials in France confirmed the deal on Monday.",
+                           "French officials confirmed the deal on Monday.", tagger)
+    assert findings == []

@@ -155,7 +155,7 @@ class SourceView:
         variants = {value, " ".join(words), value.removesuffix("s"), value + "s", value + "es"}
         if len(words) > 1:
             variants.add("".join(w[0] for w in words if w not in ("of", "and", "the")))
-            if person or all(self._holds(w) for w in words[:-1] if w not in STOPWORDS and any(c.isalnum() for c in w)):
+            if person or all(self.names(w) for w in words[:-1] if w not in STOPWORDS and any(c.isalnum() for c in w)):
                 variants.add(words[-1])
         for country in COUNTRY_NAMES:
             if " ".join(words) in country:

@@ -34,7 +34,8 @@ from copydesk.trace.signals import (
 # figure's bound flipped, "cannot", "outspend" and undated relative dates ("last month", "this spring") read anew.
 # 9: a merge's qualifiers from its main sentence only; a "READ: ..." line is chrome; another first name, a
 # person from elsewhere in the source put in another's place, and a non-person's last word alone are changes.
-RULES_VERSION = 9
+# 10: a country and its people are one name ("Spain", "Spanish").
+RULES_VERSION = 10
 
 
 def _outlet_names(article: LibraryArticle | Document) -> list[str]:
