@@ -620,10 +620,9 @@ def _speakers(d_atoms, s_atoms, out: FindingBuilder, derived: Sentence, sources:
         s_speaker = _earlier_speaker(primary.index, source)
     if d_speaker is None or s_speaker is None:
         return []
-    # Shifted only if the new speaker is nowhere in the aligned source sentences (in a merge, the other
-    # sentence may be theirs: "..., and Jeffrey said her life had fallen apart") and the source's speaker
-    # is gone from the derived one.
-    if set(d_speaker.atom.value.split()) & _name_tokens(s_atoms) or set(s_speaker.atom.value.split()) & _name_tokens(d_atoms):
+    # Shifted only if the new speaker is nowhere in the source sentence and the
+    # source's speaker is gone from the derived one.
+    if set(d_speaker.atom.value.split()) & _name_tokens(p_atoms) or set(s_speaker.atom.value.split()) & _name_tokens(d_atoms):
         return []
     out.add("attribution_shifted", d_speaker, s_speaker,
             f"the source gives this to {s_speaker.atom.text}; here to {d_speaker.atom.text}", derived)
