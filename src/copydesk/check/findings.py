@@ -111,7 +111,7 @@ class SourceView:
     _counted_figures: frozenset[tuple[str, str | None]] | None = field(default=None, repr=False, compare=False)
     _word_runs: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _quotes_by_word: tuple[list[Located], dict[str, list[int]]] | None = field(default=None, repr=False, compare=False)
-    _people: dict[str, list[Located]] | None = field(default=None, repr=False, compare=False)
+    _people: dict[str, list[tuple[Located, list[str]]]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def figures(self) -> frozenset[str]:
@@ -165,14 +165,15 @@ class SourceView:
             variants |= respelt | {" ".join([*words[:-1], r]) for r in respelt}
         return any(self._holds(v) for v in variants if len(v) > 1)
 
-    def people(self, surname: str) -> list[Located]:
-        """The names of people in the source whose last word is `surname` ("Kurtis Guthrie", "Guthrie")."""
+    def people(self, surname: str) -> list[tuple[Located, list[str]]]:
+        """The names of people in the source whose last word is `surname` ("Kurtis Guthrie", "Guthrie"),
+        each with its words (`facts.person_words`)."""
         if self._people is None:
-            by_surname: dict[str, list[Located]] = {}
+            by_surname: dict[str, list[tuple[Located, list[str]]]] = {}
             for atoms in self.atoms.values():
                 for a in atoms:
                     if a.atom.kind == "name" and a.atom.label in _SPEAKER_LABELS and (words := facts.person_words(a.atom.value)):
-                        by_surname.setdefault(words[-1], []).append(a)
+                        by_surname.setdefault(words[-1], []).append((a, words))
             object.__setattr__(self, "_people", by_surname)
         return self._people.get(surname, [])
 
@@ -434,8 +435,7 @@ def _renamed_person(name: Located, source: SourceView) -> Located | None:
     words = facts.person_words(name.atom.value)
     if name.atom.label not in _SPEAKER_LABELS or len(words) < 2 or source.names(" ".join(words[:-1])):
         return None
-    named = [(s, facts.person_words(s.atom.value)) for s in source.people(words[-1])]
-    others = [(s, w) for s, w in named if len(w) > 1 and w[0] != words[0]]
+    others = [(s, w) for s, w in source.people(words[-1]) if len(w) > 1 and w[0] != words[0]]
     if not others or any(w[0][:1] == words[0][:1] for _, w in others):
         return None
     return others[0][0]
@@ -443,7 +443,7 @@ def _renamed_person(name: Located, source: SourceView) -> Located | None:
 
 def _full_person(words: list[str], source: SourceView) -> bool:
     """Does the source give a person with this surname by full name (not a lone "Briton" or "Aussie")?"""
-    return bool(words) and any(len(facts.person_words(p.atom.value)) > 1 for p in source.people(words[-1]))
+    return bool(words) and any(len(w) > 1 for _, w in source.people(words[-1]))
 
 
 def _person_swapped(name: Located, missing: Sequence[Located], around: Sequence[Sentence], source: SourceView,
