@@ -123,3 +123,16 @@ def test_nearest_in_blocks_matches_the_full_ranking():
         assert np.allclose(near.cosine[i], full[i, expected], atol=1e-5)
     few = aligner.nearest(d[:3], s[:4], k=6)  # fewer sources than k
     assert few.index.shape == (3, 4)
+
+
+def test_a_sentence_copied_out_of_a_glued_unit_joins_that_unit_however_far_its_vector():
+    source = "Scroll down for video The macaque has a rounded face compared to other macaques Officially named Macaca leucogenys, it earned its name from its whiskers.\nThe macaque lives in Tibet."
+    copied = "officially named macaca leucogenys , it earned its name from its whiskers ."
+    emb = TableEmbedder({copied: [0, 1, 0, 0], "The macaque lives in Tibet.": [0, 1, 0, 0],
+                         source.splitlines()[0]: [1, 0, 0, 0]})
+    result = align(sents(copied), sents(source), emb, SETTINGS)
+    assert [(a.derived, a.source) for a in result] == [((0,), (0,))]
+    # Without the copy, the nearest vector wins.
+    reworded = "It owes its name, Macaca leucogenys, to its whiskers."
+    emb.table[reworded] = emb.table[copied]
+    assert [(a.derived, a.source) for a in align(sents(reworded), sents(source), emb, SETTINGS)] == [((0,), (1,))]

@@ -61,3 +61,20 @@ def test_summary_shares_and_same_story_rule():
     assert not s.same_story  # one backed sentence is too few, however large its share
     assert summarize(SOURCE, DERIVED, ALIGNED, min_share=0.3, min_sentences=1).same_story is False  # share about 0.25 < 0.3
     assert summarize(SOURCE, DERIVED, (), 0.0, 1).same_story is False
+
+
+def _check_copy(source_text, derived_text):
+    source, derived = segment(document_from_text(source_text)), segment(document_from_text(derived_text))
+    return verdicts(source, derived, (Alignment((0,), (0,), 0.7, 0.7),))[0]
+
+
+def test_a_sentence_copied_out_of_a_glued_unit_is_checked_only_against_what_it_copies():
+    glued = ("People who never divorced can expect an income 13% higher than a colleague "
+             "The cost of divorce can wreck retirement many years after the break-up, according to research.")
+    assert _check_copy(glued, "the cost of divorce can wreck retirement many years after the break-up , according to research .").verdict == "supported"
+    # A copied stretch that does not stand as a sentence there is checked as any retelling.
+    dropped = _check_copy("Police do not believe that Smith killed the girl in the park on Sunday.",
+                          "Smith killed the girl in the park on Sunday.")
+    assert [f.kind for f in dropped.findings] == ["negation_flipped"]
+    cut = _check_copy("The plant employs 40 workers this June, more than the old plant.", "The plant employs 40 workers this June.")
+    assert [f.kind for f in cut.findings] == ["comparison_changed"]

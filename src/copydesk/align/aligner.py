@@ -136,9 +136,20 @@ def align(
     links: dict[int, Alignment] = {}
     for i in range(len(derived)):
         link = _best_link(i, near.index[i], near.cosine[i], d, s, settings)
+        holding = [j for j, unit in enumerate(source) if facts.copied_stretch(derived[i].clean, unit.clean)]
+        if holding and (link is None or link.source not in [(j,) for j in holding]):
+            link = _copy_link(i, holding[0], d, s, settings)
         if link is not None:
             links[i] = link
     return tuple(_group_splits(links, near, d, s, settings))
+
+
+def _copy_link(i: int, j: int, d: _Side, s: _Side, settings: Settings) -> Alignment:
+    """A derived sentence standing word for word inside source sentence `j` retells it, however low their
+    cosine: a sentence copied out of a long unit (a caption a crawl glued to it) is far from the unit's mean."""
+    cos = float(d.vectors[i] @ s.vectors[j])
+    overlap, shared = anchor_lib.overlap(d.anchors[i], s.anchors[j])
+    return Alignment((i,), (j,), pair_score(cos, overlap, settings), cos, shared)
 
 
 def _best_link(

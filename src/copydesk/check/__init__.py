@@ -56,6 +56,10 @@ def verdicts(
     # supported, with no names to tag and no rules to run (wire copies are mostly such sentences).
     copied = {i for i, a in backed.items()
               if len(a.source) == len(a.derived) == 1 and derived.sentences[i].clean == source.sentences[a.source[0]].clean}
+    # A sentence copied word for word out of a longer source unit (crawls glue captions to the sentence
+    # after them) is supported too when the stretch stands as a sentence there (`_stands_alone`).
+    stretches = {i: (a.source[0], stretch) for i, a in backed.items() if i not in copied and len(a.source) == len(a.derived) == 1
+                 and (stretch := facts.copied_stretch(derived.sentences[i].clean, source.sentences[a.source[0]].clean))}
     checked = [s for s in derived.sentences if s.index not in copied]
     aligned_source = sorted({j for a in alignments if a.derived[0] not in copied for j in a.source})
     texts = [s.clean for s in checked] + [source.sentences[j].clean for j in aligned_source]
@@ -75,7 +79,9 @@ def verdicts(
     claims: list[tuple[int, Claim, list[Finding], Alignment]] = []
     for sentence in derived.sentences:
         alignment = backed.get(sentence.index)
-        if sentence.index in copied:
+        if sentence.index in copied or (
+            sentence.index in stretches and _stands_alone(*stretches[sentence.index], source, view)
+        ):
             out.append(Verdict(sentence.index, "supported", (), alignment.score))
             continue
         d_atoms = derived_atoms[sentence.index]
@@ -113,6 +119,22 @@ def verdicts(
             findings = [_meaning_changed(claim, alignment, source, derived, score, verifier)]
         out[slot] = Verdict(claim.derived.index, "distorted", tuple(findings), alignment.score, verifier_score=round(score, 4))
     return tuple(v for v in out if v is not None)  # every slot is filled by now
+
+
+def _stands_alone(unit: int, stretch: tuple[int, int], source: SegmentedDocument, view: SourceView) -> bool:
+    """Does a stretch copied out of source sentence `unit` stand there as a sentence of its own: it opens the
+    unit, follows a full stop, or opens on a capital that starts no name ("... a colleague The cost of divorce
+    ...", not "Police do not believe Smith killed ..."), ends the unit or comes before a full stop or a
+    capital that starts no name ("... star Marcus" is cut from "Marcus Rojo"), and is not someone's words
+    inside a quotation?"""
+    text, (start, end) = source.sentences[unit].clean, stretch
+    atoms = view.atoms[unit]
+    before, after = text[:start].rstrip(" \"'“”‘’(["), text[end:].lstrip(" \"'“”‘’)]")
+    names = [a.atom for a in atoms if a.atom.kind == "name"]
+    opens = not before or (not any(n.start <= start < n.end for n in names) and (before[-1] in ".!?" or text[start].isupper()))
+    closes = not after or after[0] in ".!?" or (after[0].isupper() and not any(n.start < end < n.end for n in names))
+    quoted = any(a.atom.kind == "quote" and a.atom.start < start and end < a.atom.end for a in atoms)
+    return opens and closes and not quoted
 
 
 def _added_commentary(sentence: Sentence, atoms: Sequence[Located], aligned: Sequence[Sentence]) -> bool:
