@@ -232,6 +232,9 @@ def test_a_quote_cut_from_a_longer_one_and_changed_is_altered_not_made_up():
          "`` I 've been so happy here that I really do n't have anything '' Travolta said."),
         # Typewriter-era marks (some feeds and tokenized corpora): the words are still quoted.
         ('He called himself a "guerilla satirist" in 1959.', "He called himself a `` guerilla satirist '' in 1959."),
+        # A negation before a short word ("act") bears on nothing the source says (BUMP dev reference).
+        ("Both girls were sent sexualised messages on Facebook - but police refused to investigate as no offence had been committed.",
+         "Young girls were sent sexualised Facebook messages but police didn't act."),
     ],
 )
 def test_real_faithful_patterns_stay_supported(source, derived):

@@ -754,12 +754,14 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
 
 def _bears_on_shared(qualifier: Located, shared: set[str]) -> bool:
     """Is one of the next three content words after a negation, hedge or quantifier one both
-    sentences share? At the end of a clause ("..., could not be confirmed."), the three before it.
+    sentences share? At the end of a clause ("..., could not be confirmed."), the three before it; short
+    words after it ("didn't act") leave no evidence.
     Function words among them ("were", "just", "have") are no evidence: every retelling shares them."""
     text = qualifier.sentence.clean
     clause = re.split(r"[.;:!?]", text[qualifier.atom.end :], maxsplit=1)[0]
-    words = [w for w in _WORD.findall(clause.lower()) if len(w) > 3][:3]
-    if not words:
+    following = _WORD.findall(clause.lower())
+    words = [w for w in following if len(w) > 3][:3]
+    if not any(w not in STOPWORDS for w in following):  # only a clause that ends here reads back: "didn't act" is no evidence either way
         words = [w for w in _WORD.findall(text[: qualifier.atom.start].lower()) if len(w) > 3][-3:]
     return any(w in shared and w not in STOPWORDS for w in words)
 
