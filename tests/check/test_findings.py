@@ -232,6 +232,9 @@ def test_a_quote_cut_from_a_longer_one_and_changed_is_altered_not_made_up():
          "`` I 've been so happy here that I really do n't have anything '' Travolta said."),
         # Typewriter-era marks (some feeds and tokenized corpora): the words are still quoted.
         ('He called himself a "guerilla satirist" in 1959.', "He called himself a `` guerilla satirist '' in 1959."),
+        # A quote with words left out, nothing changed (BUMP dev reference).
+        ("'NUS really believes education should be open to all and not just those who can afford it,' Ms Steele said.",
+         "'Education should be open to all, not just those who can afford it,' a spokeswoman said."),
         # A negation before a short word ("act") bears on nothing the source says (BUMP dev reference).
         ("Both girls were sent sexualised messages on Facebook - but police refused to investigate as no offence had been committed.",
          "Young girls were sent sexualised Facebook messages but police didn't act."),
@@ -255,6 +258,15 @@ def test_a_figure_the_source_never_gives_makes_an_added_claim():
 def test_a_figure_in_the_same_place_as_the_source_figure_is_changed():
     v, _, _ = judge("John Sutton Jr, 101, attends every race.", "John Sutton Jr, 109, attends every race.")
     assert [f.kind for f in v[0].findings] == ["number_changed"]
+
+
+@pytest.mark.parametrize("derived, kind", [
+    ("'I did steal the money from the charity,' he said.", "negation_flipped"),  # a negation left out
+    ("'I did not steal money from charity and police clear me,' he said.", "quote_altered"),  # in more than two stretches
+])
+def test_a_quote_with_words_left_out_is_still_checked_when_the_cut_changes_it(derived, kind):
+    v, _, _ = judge("'I did not steal the money from the charity, and the police will clear me,' he said.", derived)
+    assert [f.kind for x in v for f in x.findings] == [kind]
 
 
 def test_a_numbers_bound_is_no_negation():

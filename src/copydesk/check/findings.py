@@ -554,7 +554,7 @@ def _quotes(
             r = _partial_ratio(d.atom.value, s.atom.value) if cut else matcher.ratio()
             if r > ratio:
                 best, ratio, from_cut = s, r, cut
-        if ratio >= QUOTE_KEPT_RATIO:
+        if ratio >= QUOTE_KEPT_RATIO or (best is not None and _elided(d.atom.value, best.atom.value)):
             continue
         # Quotation marks around the aligned source sentence's own words, reworded ("Claims Kunis 'stole
         # her pet chicken'" for "stealing her pet chicken"): a loose quote of what the source says, not
@@ -581,6 +581,27 @@ def _quotes(
             speaker = next((n.atom.text for n in _of(s_atoms, "name") if n.sentence is q.sentence), "a speaker")
             out.add("attribution_dropped", None, q, f"the source quotes this as {speaker}'s words; here it is stated as fact", derived)
     return flagged
+
+
+ELIDED_QUOTE_RUNS = 2  # a quote kept in at most this many stretches of the source's, words left out between (set by hand)
+
+
+def _elided(quoted: str, source_quote: str) -> bool:
+    """Is a derived quote the source's with words left out, and nothing else: "education should be open to all,
+    not just those who can afford it" for "NUS really believes education should be open to all and not just
+    ...", in at most ELIDED_QUOTE_RUNS stretches? Not when a word left out negates, hedges, counts or compares."""
+    words, kept, runs, dropped = quoted.split(), 0, 0, []
+    for word in source_quote.split():
+        if kept < len(words) and word == words[kept]:
+            runs += not kept or bool(dropped and dropped[-1] is not None)
+            kept += 1
+            dropped.append(None)
+        else:
+            dropped.append(word)
+    gone = " ".join(w for w in dropped if w is not None)
+    if kept < len(words) or runs > ELIDED_QUOTE_RUNS:
+        return False
+    return not any(find(gone) for find in (facts.negations, facts.hedges, facts.quantifiers, facts.comparisons, facts.quantities))
 
 
 def _ratio_bound(matcher: SequenceMatcher, cut: bool) -> float:
