@@ -531,13 +531,27 @@ def quantifiers(text: str) -> list[Found]:
             if not (f.value == "some" and re.match(r"\s+\d", text[f.end:]))]
 
 
+# "could" before a verb of the senses says what someone was able to perceive ("you could see that I was
+# unhappy"), not how sure the claim is.
+_PERCEIVED = re.compile(r"\s+(?:(?:clearly|already|still|not)\s+)?(?:see|hear|feel|sense|smell|taste|tell)\b", re.IGNORECASE)
+
+
 def hedges(text: str) -> list[Found]:
     """"reportedly", "could not be confirmed", "may"...; "May" with a capital is the month, not the hedge."""
-    return [f for f in _spans(_HEDGE, text, lambda m: HEDGES[m.group().lower()]) if not mentions_calendar(f.text)]
+    return [f for f in _spans(_HEDGE, text, lambda m: HEDGES[m.group().lower()])
+            if not mentions_calendar(f.text) and not (f.text.lower() == "could" and _PERCEIVED.match(text, f.end))]
 
 
 def negations(text: str) -> list[Found]:
     return _spans(_NEGATION, text, lambda m: "not")
+
+
+# "the first time we have bred a lamb as large" says "we had never before bred a lamb so large".
+_FIRST_TIME = re.compile(r"\bfirst(?:[- ]ever)? time\b|\bfirst[- ]ever\b", re.IGNORECASE)
+
+
+def says_first_time(text: str) -> bool:
+    return bool(_FIRST_TIME.search(text))
 
 
 def comparisons(text: str) -> list[Found]:

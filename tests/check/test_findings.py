@@ -190,6 +190,10 @@ def test_changed_names_and_flips_are_still_found_beside_a_credit():
         # a bound that changes the claim, unlike an approximation
         ("Fines of up to 5,000 euros were set for each breach.", "Fines of 5,000 euros were set for each breach.", "number_changed", "5,000"),
         ("The jury found him not guilty of the theft in March.", "The jury found him guilty of the theft in March.", "negation_flipped", None),
+        # "never" stands for "the first time" only where the other text says so
+        ("The farm has bred lambs as large as this one before.", "The farm had never bred a lamb as large as this one before.", "negation_flipped", None),
+        # "could" that is no sense verb's ability still hedges
+        ("He could face the death penalty if he is convicted.", "He will face the death penalty if he is convicted.", "hedge_changed", None),
     ],
 )
 def test_drifts_of_real_retellings_are_found(source, derived, kind, d_text):
@@ -235,6 +239,13 @@ def test_a_quote_cut_from_a_longer_one_and_changed_is_altered_not_made_up():
         # A quote with words left out, nothing changed (BUMP dev reference).
         ("'NUS really believes education should be open to all and not just those who can afford it,' Ms Steele said.",
          "'Education should be open to all, not just those who can afford it,' a spokeswoman said."),
+        # "never before" said as "the first time"; "could see" is no hedge (retold faithful rewrite, drifted retelling)
+        ("'I don't think there was anything unusual about either parent and this is the first time we have bred a lamb as large as this,' she said.",
+         "She said she did not think there was anything unusual about either parent and that they had never before bred a lamb so large."),
+        ("'Also, I was a little bit unhappy and I think you could see that I was unhappy.'", "He admitted he had been unhappy and that it had probably shown."),
+        # Two passages retold as one: the story's "at least four" and the aligned sentence's "eight" (retold drifted retelling)
+        ("She was legally married to at least four people.\nAt one time she was married to eight men simultaneously.",
+         "She was legally married to at least four people.\nShe was the wife of at least four men, and at one stage she had eight husbands at once."),
         # A negation before a short word ("act") bears on nothing the source says (BUMP dev reference).
         ("Both girls were sent sexualised messages on Facebook - but police refused to investigate as no offence had been committed.",
          "Young girls were sent sexualised Facebook messages but police didn't act."),

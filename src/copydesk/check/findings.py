@@ -312,6 +312,7 @@ def _counted(atom: Located) -> str | None:
 def _numbers(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived: Sentence) -> None:
     source_numbers = _of(s_atoms, "number")
     known = source.figures
+    derived_figures = {d.atom.value for d in _of(d_atoms, "number")}
     for d in _of(d_atoms, "number"):
         match = next((s for s in source_numbers if s.atom.value == d.atom.value), None)
         if match is not None:
@@ -332,7 +333,11 @@ def _numbers(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived:
         if counted and (d.atom.value, counted) in source.counted_figures:
             continue
         same_thing = next((s for s in source_numbers if counted and _counted(s) == counted), None)
-        if same_thing is not None and not _rounds(d.atom.value, same_thing.atom.value):
+        # Unless the sentence gives the aligned sentence's figure too and this one is the story's from
+        # elsewhere: two passages retold as one ("the wife of at least four men, and ... eight husbands at
+        # once" for "married to eight men simultaneously" and, elsewhere, "at least four people").
+        kept_too = same_thing is not None and d.atom.value in known and same_thing.atom.value in derived_figures
+        if same_thing is not None and not kept_too and not _rounds(d.atom.value, same_thing.atom.value):
             out.add("number_changed", d, same_thing,
                     f"the source gives {same_thing.atom.text.strip()}; here {d.atom.text.strip()}", derived)
             continue
@@ -763,6 +768,8 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
                 if not _inside(a, hedges) and not _inside(a, bound) and _bears_on_shared(a, same_words)]
 
     neg_d, neg_s = standing(d_atoms, hedges_d), standing(s_atoms, hedges_s)
+    neg_d = _never_said_as_first_time(neg_d, " ".join(s.clean for s in sources))
+    neg_s = _never_said_as_first_time(neg_s, derived.clean)
     if (
         len(neg_d) % 2 != len(neg_s) % 2
         and len(sources) == 1
@@ -771,6 +778,13 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
         d = neg_d[0] if neg_d else None
         s = neg_s[0] if neg_s else None
         out.add("negation_flipped", d, s, "negated in one text and not in the other", derived)
+
+
+def _never_said_as_first_time(negations: list[Located], other: str) -> list[Located]:
+    """Without one "never" when the other text says it as "the first time" ("had never before bred a lamb so
+    large" for "the first time we have bred a lamb as large")."""
+    never = next((a for a in negations if a.atom.text.lower() == "never"), None)
+    return [a for a in negations if a is not never] if never is not None and facts.says_first_time(other) else negations
 
 
 def _bears_on_shared(qualifier: Located, shared: set[str]) -> bool:
