@@ -84,6 +84,11 @@ def test_a_comparison_may_hold_possessives_between_its_words():
     assert [c.text for c in facts.comparisons("Dads outspend moms, though they were outnumbered.")] == ["outspend"]
 
 
+def test_such_as_closes_no_equal_comparison():
+    assert facts.comparisons("It brings collaborations as loved by celebrities such as Cara Delevingne.") == []
+    assert [c.text for c in facts.comparisons("He is as loved by fans as his father.")] == ["as loved by fans as"]
+
+
 def test_a_quotation_left_open_runs_to_the_sentence_end():
     opened = facts.unclosed_quotation("Her page states: 'I am not a make-up artist nor did I take lessons.")
     assert opened is not None and opened.value == "i am not a make up artist nor did i take lessons"

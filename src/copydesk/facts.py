@@ -433,13 +433,14 @@ _COMPARISON = re.compile(r"\b(" + "|".join(COMPARISONS) + r")\b", re.IGNORECASE)
 # and verbs that say more than ("Dads plan to outspend moms by 63%"; not their past forms, which
 # "were outnumbered" makes the opposite).
 # The words between may be possessives ("as comfortable in this year's car as"). "as" before a pronoun
-# opens a clause ("as he posted the photo dressed as Iron Man"), not an equal comparison.
+# opens a clause ("as he posted the photo dressed as Iron Man"), not an equal comparison; nor does "such as"
+# close one ("collaborations as loved by celebrities such as Cara Delevingne").
 _BETWEEN = r"(?: [\w'’]+){0,4}?"
 _COMPARATIVE = re.compile(
     r"\b(?P<more>out(?:spend|number|sell|score|perform|pace|strip|earn|weigh|rank|poll|vote)(?:s|ing)?|"
     rf"more \w+{_BETWEEN} than|(?!(?:other|rather|under|over|after|later|either|neither|never)\b)\w{{3,}}er than)\b"
     rf"|\b(?P<less>less \w+{_BETWEEN} than)\b"
-    rf"|\b(?P<equal>(?:just |every bit |exactly )?as (?!(?:well|soon|long|far|much|many|of|if|though|part|a|an|the|he|she|it|they|we|you|i|his|her|its|their|this|that|these|those|there)\b)\w+{_BETWEEN} as)\b",
+    rf"|\b(?P<equal>(?:just |every bit |exactly )?as (?!(?:well|soon|long|far|much|many|of|if|though|part|a|an|the|he|she|it|they|we|you|i|his|her|its|their|this|that|these|those|there)\b)\w+{_BETWEEN}(?<!\bsuch) as)\b",
     re.IGNORECASE,
 )
 REPORTING_VERBS = (
