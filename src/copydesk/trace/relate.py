@@ -35,7 +35,9 @@ from copydesk.trace.signals import (
 # 9: a merge's qualifiers from its main sentence only; a "READ: ..." line is chrome; another first name, a
 # person from elsewhere in the source put in another's place, and a non-person's last word alone are changes.
 # 10: a country and its people are one name ("Spain", "Spanish").
-RULES_VERSION = 10
+# 11: a sentence copied out of a longer source unit is aligned with it (and supported where it stands alone);
+# quotes with words left out, "could see", "such as", "the first time" for "never", lower-cased additions.
+RULES_VERSION = 11
 
 
 def _outlet_names(article: LibraryArticle | Document) -> list[str]:
