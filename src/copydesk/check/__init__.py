@@ -91,8 +91,7 @@ def verdicts(
         # commentary the source does not make is filler, however close its topic.
         if (alignment is None or invented_figures(d_atoms, aligned_atoms, view.figures)
                 or _added_commentary(sentence, d_atoms, aligned)):
-            # Lower-cased text (some summarizers' output) shows no names, so there only commentary is filler.
-            factual = any(_is_fact(a.atom) for a in d_atoms) or not (derived_cased or facts.reads_as_commentary(sentence.clean))
+            factual = any(_is_fact(a.atom) for a in d_atoms)
             out.append(
                 Verdict(
                     sentence.index,

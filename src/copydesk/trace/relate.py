@@ -36,7 +36,7 @@ from copydesk.trace.signals import (
 # person from elsewhere in the source put in another's place, and a non-person's last word alone are changes.
 # 10: a country and its people are one name ("Spain", "Spanish").
 # 11: a sentence copied out of a longer source unit is aligned with it (and supported where it stands alone);
-# quotes with words left out, "could see", "such as", "the first time" for "never", lower-cased additions.
+# quotes with words left out, "could see", "such as", "the first time" for "never".
 RULES_VERSION = 11
 
 
