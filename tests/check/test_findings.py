@@ -111,6 +111,16 @@ def test_fact_from_a_neighbouring_source_sentence_is_not_a_change():
     assert v[0].verdict == "supported"
 
 
+def test_a_vague_span_is_judged_against_the_aligned_sentences_spans_only():
+    src = segment(document_from_text("She was charged after 11 years of weddings.\nSix of the marriages occurred in one year."))
+    der = segment(document_from_text("Six of the weddings were crammed into the space of a few years."))
+    v = verdicts(src, der, (Alignment((0,), (1,), 0.9, 0.9),))
+    assert [f.kind for f in v[0].findings] == ["time_scope_changed"]
+    # A span counted in figures still may come from a neighbour.
+    der = segment(document_from_text("Six of the marriages occurred over 11 years."))
+    assert verdicts(src, der, (Alignment((0,), (1,), 0.9, 0.9),))[0].verdict == "supported"
+
+
 @pytest.mark.parametrize(
     "source, derived",
     [

@@ -400,7 +400,10 @@ def _durations(d_atoms, s_atoms, near, out: FindingBuilder, derived: Sentence) -
     s_spans = _of(s_atoms, "duration")
     known = [a.atom.value for a in _of(near, "duration")]
     for d in _of(d_atoms, "duration"):
-        if not s_spans or any(_same_span(d.atom.value, k) for k in known):
+        # A vague span ("a few years") fits many counts, so only the aligned sentences' own spans excuse it: a
+        # neighbour's "11 years" does not make "a few years" of "six marriages in one year".
+        excusing = [s.atom.value for s in s_spans] if d.atom.value.startswith("few-") else known
+        if not s_spans or any(_same_span(d.atom.value, k) for k in excusing):
             continue
         if _counted_span(d) and all(_counted_span(s) for s in s_spans):
             continue  # two spans counted in figures ("four years" / "eight years"): the figures' rule reports them
