@@ -125,3 +125,8 @@ def test_commentary_is_told_from_reporting():
     assert facts.reads_as_commentary("Experts say the coming months will be crucial for the market.")
     assert not facts.reads_as_commentary("Experts found traces of the virus in the water.")  # a finding, no forecast
     assert not facts.reads_as_commentary("The report shows unemployment rose.")
+
+
+def test_opposites_go_both_ways_and_are_read_as_written():
+    assert "lost" in facts.OPPOSITES["won"] and "won" in facts.OPPOSITES["lost"]
+    assert [(f.text, f.value) for f in facts.opposable_words("Labour Won, the Tories LOST.")] == [("Won", "won"), ("LOST", "lost")]

@@ -547,6 +547,64 @@ def negations(text: str) -> list[Found]:
     return _spans(_NEGATION, text, lambda m: "not")
 
 
+# Words that say the opposite of each other where a retelling keeps the rest ("legalised" / "unlawful", "won" /
+# "lost"), each side's forms together. Written here: no kept package installs WordNet's antonyms offline (nltk
+# and wn download their data). Words with other common senses ("last week", "right", "before" and "after" with
+# the order swapped) are left out.
+_OPPOSITE_FORMS = """
+win wins won winning | lose loses lost losing
+victory victories | defeat defeats defeated
+increase increases increased increasing | decrease decreases decreased decreasing
+rise rises rose risen rising | fall falls fell fallen falling
+highest | lowest
+best | worst
+accept accepts accepted accepting | reject rejects rejected rejecting
+approve approves approved approving | reject rejects rejected rejecting
+allow allows allowed allowing | ban bans banned banning
+legal legalised legalized lawful | illegal unlawful outlawed
+guilty | innocent
+alive | dead
+survived | died
+success successful successfully | failure unsuccessful unsuccessfully
+passed | failed
+positive | negative
+maximum | minimum
+buy buys bought buying | sell sells sold selling
+north northern | south southern
+east eastern | west western
+largest biggest | smallest
+oldest | youngest
+older | younger
+cheap cheaper cheapest | expensive
+strong stronger strongest | weak weaker weakest
+rich richer richest | poor poorer poorest
+support supports supported supporting | oppose opposes opposed opposing
+agree agrees agreed | disagree disagrees disagreed
+possible | impossible
+charred | uncharred
+usual | unusual
+"""
+
+
+def _opposites(table: str) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for line in filter(None, map(str.strip, table.splitlines())):
+        one, other = (set(side.split()) for side in line.split("|"))
+        for words, opposite in ((one, other), (other, one)):
+            for word in words:
+                out.setdefault(word, set()).update(opposite)
+    return {word: frozenset(opposite) for word, opposite in out.items()}
+
+
+OPPOSITES = _opposites(_OPPOSITE_FORMS)
+_OPPOSABLE = re.compile(r"\b(" + "|".join(sorted(OPPOSITES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def opposable_words(text: str) -> list[Found]:
+    """Words of OPPOSITES ("won", "illegal"), lower-cased as the value."""
+    return _spans(_OPPOSABLE, text, lambda m: m.group().lower())
+
+
 # "the first time we have bred a lamb as large" says "we had never before bred a lamb so large".
 _FIRST_TIME = re.compile(r"\bfirst(?:[- ]ever)? time\b|\bfirst[- ]ever\b", re.IGNORECASE)
 

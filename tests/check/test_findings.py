@@ -200,6 +200,9 @@ def test_changed_names_and_flips_are_still_found_beside_a_credit():
         # a bound that changes the claim, unlike an approximation
         ("Fines of up to 5,000 euros were set for each breach.", "Fines of 5,000 euros were set for each breach.", "number_changed", "5,000"),
         ("The jury found him not guilty of the theft in March.", "The jury found him guilty of the theft in March.", "negation_flipped", None),
+        # a word put for its opposite (BUMP dev edits)
+        ("Top judge said commercial surrogacy needs to be legalised in Australia.", "Top judge said commercial surrogacy needs to be unlawful in Australia.", "negation_flipped", "unlawful"),
+        ("FEMAIL has compiled the best budgeting tips for brides-to-be.", "FEMAIL has compiled the worst budgeting tips for brides-to-be.", "negation_flipped", "worst"),
         # "never" stands for "the first time" only where the other text says so
         ("The farm has bred lambs as large as this one before.", "The farm had never bred a lamb as large as this one before.", "negation_flipped", None),
         # "could" that is no sense verb's ability still hedges
@@ -256,6 +259,9 @@ def test_a_quote_cut_from_a_longer_one_and_changed_is_altered_not_made_up():
         # Two passages retold as one: the story's "at least four" and the aligned sentence's "eight" (retold drifted retelling)
         ("She was legally married to at least four people.\nAt one time she was married to eight men simultaneously.",
          "She was legally married to at least four people.\nShe was the wife of at least four men, and at one stage she had eight husbands at once."),
+        # A negation and an opposite cancel out; a text saying both words changes nothing
+        ("The judge said the ban was not legal under the treaty.", "The judge said the ban was illegal under the treaty."),
+        ("Shares rose and then fell sharply in early trading on Monday.", "Shares fell sharply after rising in early trading on Monday."),
         # A negation before a short word ("act") bears on nothing the source says (BUMP dev reference).
         ("Both girls were sent sexualised messages on Facebook - but police refused to investigate as no offence had been committed.",
          "Young girls were sent sexualised Facebook messages but police didn't act."),

@@ -44,12 +44,12 @@ def judge(source: str, derived: str, verifier):
 
 
 def test_a_flag_no_rule_explains_is_meaning_changed_over_the_source_sentence():
-    v, src, der = judge("The council approved the plan on Monday.", "The council rejected the plan on Monday.", FixedVerifier(0.9))
+    v, src, der = judge("The council approved the plan on Monday.", "The council delayed the plan on Monday.", FixedVerifier(0.9))
     assert v[0].verdict == "distorted" and v[0].verifier_score == 0.9
     (finding,) = v[0].findings
     assert finding.kind == "meaning_changed" and "0.90" in finding.explanation
     assert src.text[slice(*finding.source_span)] == "The council approved the plan on Monday."
-    assert der.text[slice(*finding.derived_span)] == "The council rejected the plan on Monday."
+    assert der.text[slice(*finding.derived_span)] == "The council delayed the plan on Monday."
 
 
 def test_the_verifier_overrules_a_rule_and_keeps_its_kind_when_it_agrees():

@@ -1,9 +1,10 @@
 """Fact atoms: the checkable parts of a sentence, each with its span.
 
 Numbers with their bounds, years and relative dates, spans of time, quotes and the cue words around
-them (quantifiers, hedges, negation, comparisons, reporting verbs, credit lines, vague stand-ins) are
-read by copydesk.facts; names come from an entity tagger (spaCy's NER, or capitalised words when none
-is given). Spans are offsets into the sentence's clean text.
+them (quantifiers, hedges, negation, comparisons, reporting verbs, credit lines, vague stand-ins), and
+words that have an opposite ("won" / "lost"), are read by copydesk.facts; names come from an entity
+tagger (spaCy's NER, or capitalised words when none is given). Spans are offsets into the sentence's
+clean text.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from copydesk.check.entities import CapitalisedTagger, Entity
 
 @dataclass(frozen=True)
 class Atom:
-    kind: str  # number, year, relative_time, duration, quantifier, hedge, negation, comparison, quote, attribution, credit, name, vague
+    kind: str  # number, year, relative_time, duration, quantifier, hedge, negation, comparison, opposable, quote, attribution, credit, name, vague
     start: int
     end: int
     text: str
@@ -44,6 +45,7 @@ def extract_atoms(text: str, published: date | None = None, entities: Sequence[E
     atoms += [_atom("hedge", f) for f in facts.hedges(text)]
     atoms += [_atom("negation", f) for f in facts.negations(text)]
     atoms += [_atom("comparison", f) for f in facts.comparisons(text)]
+    atoms += [_atom("opposable", f) for f in facts.opposable_words(text)]
     atoms += [_atom("quote", f) for f in facts.quotes(text)]
     if open_quote:
         atoms += [_atom("quote", f) for f in filter(None, [facts.unclosed_quotation(text)])]

@@ -773,14 +773,30 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     neg_d, neg_s = standing(d_atoms, hedges_d), standing(s_atoms, hedges_s)
     neg_d = _never_said_as_first_time(neg_d, " ".join(s.clean for s in sources))
     neg_s = _never_said_as_first_time(neg_s, derived.clean)
-    if (
-        len(neg_d) % 2 != len(neg_s) % 2
-        and len(sources) == 1
-        and len(same_words) >= NEGATION_SAME_WORDS_SHARE * max(1, len(derived_words))
-    ):
+    if len(sources) != 1 or len(same_words) < NEGATION_SAME_WORDS_SHARE * max(1, len(derived_words)):
+        return
+    flipped, opposed = len(neg_d) % 2 != len(neg_s) % 2, _opposed(d_atoms, s_atoms, facts.OPPOSITES)
+    if flipped and opposed is None:
         d = neg_d[0] if neg_d else None
         s = neg_s[0] if neg_s else None
         out.add("negation_flipped", d, s, "negated in one text and not in the other", derived)
+    elif opposed is not None and not flipped:  # a negation and an opposite cancel out: "not legal" / "illegal"
+        d, s = opposed
+        out.add("negation_flipped", d, s, f"the source says “{s.atom.text}”; here the opposite, “{d.atom.text}”", derived)
+
+
+def _opposed(d_atoms, s_atoms, table: dict[str, frozenset[str]]) -> tuple[Located, Located] | None:
+    """A word of the derived sentence whose counterpart in `table` the source sentence says instead
+    ("unlawful" for "legalised"), neither text saying both."""
+    d_words = {a.atom.value: a for a in _of(d_atoms, "opposable") if a.atom.value in table}
+    s_words = {a.atom.value: a for a in _of(s_atoms, "opposable")}
+    for word, d in d_words.items():
+        if word in s_words:
+            continue
+        said = next((s_words[o] for o in sorted(table[word]) if o in s_words and o not in d_words), None)
+        if said is not None:
+            return d, said
+    return None
 
 
 def _never_said_as_first_time(negations: list[Located], other: str) -> list[Located]:
