@@ -597,11 +597,27 @@ def _opposites(table: str) -> dict[str, frozenset[str]]:
 
 
 OPPOSITES = _opposites(_OPPOSITE_FORMS)
-_OPPOSABLE = re.compile(r"\b(" + "|".join(sorted(OPPOSITES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# People named by a role the other text gives someone else ("her son" / "her daughter"): another person.
+COUNTERPARTS = _opposites("""
+son sons | daughter daughters
+husband husbands | wife wives
+mother mothers mum | father fathers dad
+brother brothers | sister sisters
+boy boys | girl girls
+man | woman
+men | women
+boyfriend | girlfriend
+grandson | granddaughter
+grandmother | grandfather
+nephew | niece
+uncle | aunt
+king | queen
+""")
+_OPPOSABLE = re.compile(r"\b(" + "|".join(sorted(OPPOSITES | COUNTERPARTS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
 def opposable_words(text: str) -> list[Found]:
-    """Words of OPPOSITES ("won", "illegal"), lower-cased as the value."""
+    """Words of OPPOSITES and COUNTERPARTS ("won", "illegal", "daughter"), lower-cased as the value."""
     return _spans(_OPPOSABLE, text, lambda m: m.group().lower())
 
 

@@ -700,7 +700,8 @@ def _earlier_speaker(index: int, source: SourceView) -> Located | None:
 
 
 def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Sentence, sources: Sequence[Sentence]) -> None:
-    """Quantifier, hedge, comparison and negation changes.
+    """Quantifier, hedge, comparison and negation changes, words put for their opposites, and people
+    named by a role the source gives someone else ("her daughter" for "her son").
 
     A value the derived sentence lacks may sit in the other half of a split
     (`group_atoms`: all derived sentences of the alignment), so a drop is
@@ -775,6 +776,9 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     neg_s = _never_said_as_first_time(neg_s, derived.clean)
     if len(sources) != 1 or len(same_words) < NEGATION_SAME_WORDS_SHARE * max(1, len(derived_words)):
         return
+    if (swapped := _opposed(d_atoms, s_atoms, facts.COUNTERPARTS)) is not None:
+        d, s = swapped
+        out.add("entity_changed", d, s, f"the source says “{s.atom.text}”; here “{d.atom.text}”", derived)
     flipped, opposed = len(neg_d) % 2 != len(neg_s) % 2, _opposed(d_atoms, s_atoms, facts.OPPOSITES)
     if flipped and opposed is None:
         d = neg_d[0] if neg_d else None
