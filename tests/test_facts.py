@@ -130,3 +130,8 @@ def test_commentary_is_told_from_reporting():
 def test_opposites_go_both_ways_and_are_read_as_written():
     assert "lost" in facts.OPPOSITES["won"] and "won" in facts.OPPOSITES["lost"]
     assert [(f.text, f.value) for f in facts.opposable_words("Labour Won, the Tories LOST.")] == [("Won", "won"), ("LOST", "lost")]
+
+
+def test_a_weekday_in_a_name_is_no_date():
+    assert [f.value for f in facts.weekdays_named("On Monday, the vote was held; Tuesday's result followed.")] == ["monday", "tuesday"]
+    assert facts.weekdays_named("Good Friday services, the Sunday Times and the Mail on Sunday") == []

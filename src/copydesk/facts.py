@@ -131,6 +131,23 @@ def mentions_calendar(text: str) -> bool:
     return any(w[:1].isupper() and w.lower() in CALENDAR_WORDS for w in re.findall(r"[A-Za-z]+", text))
 
 
+# A weekday, unless it is part of a name ("Good Friday", "the Sunday Times", "the Mail on Sunday").
+_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")s?\b(?!(?-i:\s+[A-Z]))", re.IGNORECASE)
+
+
+def weekdays_named(text: str) -> list[Found]:
+    """"on Tuesday", "Monday's vote": the value is the day's name, lower-cased."""
+    found = []
+    for m in _WEEKDAY.finditer(text):
+        before = text[: m.start()].split()
+        if before and before[-1][:1].isupper() and before[-1].lower() not in STOPWORDS:
+            continue  # "Good Friday", "Easter Sunday"
+        if before[-2:] and " ".join(before[-2:]).lower() == "mail on":
+            continue
+        found.append(Found(m.start(), m.end(), m.group(), m.group(1).lower()))
+    return found
+
+
 # Relative to the article's date ("last year") or to a year named in the sentence ("a year earlier").
 _SEASONS = ("spring", "summer", "autumn", "fall", "winter")
 _RELATIVE = {"last year": -1, "a year ago": -1, "this year": 0, "next year": 1, "two years ago": -2,

@@ -203,6 +203,8 @@ def test_changed_names_and_flips_are_still_found_beside_a_credit():
         # a word put for its opposite (BUMP dev edits)
         ("Top judge said commercial surrogacy needs to be legalised in Australia.", "Top judge said commercial surrogacy needs to be unlawful in Australia.", "negation_flipped", "unlawful"),
         ("FEMAIL has compiled the best budgeting tips for brides-to-be.", "FEMAIL has compiled the worst budgeting tips for brides-to-be.", "negation_flipped", "worst"),
+        # a weekday the aligned sentence gives as another (BUMP dev edit)
+        ("Malaga drew 0-0 with Atletico in the Champions League on Tuesday.", "Malaga drew 0-0 with Atletico in the Champions League on Monday.", "time_scope_changed", "Monday"),
         # a person named by a role the source gives another (BUMP dev edit)
         ("Judy Murray wore a belted dress-coat to her son Andy's wedding.", "Judy Murray wore a belted dress-coat to her daughter Andy's wedding.", "entity_changed", "daughter"),
         # "never" stands for "the first time" only where the other text says so
@@ -265,6 +267,8 @@ def test_a_quote_cut_from_a_longer_one_and_changed_is_altered_not_made_up():
         ("The judge said the ban was not legal under the treaty.", "The judge said the ban was illegal under the treaty."),
         ("Shares rose and then fell sharply in early trading on Monday.", "Shares fell sharply after rising in early trading on Monday."),
         ("A man and a woman were arrested at the scene on Friday.", "A woman was arrested at the scene with a man on Friday."),
+        # A weekday that is part of a name is no date
+        ("The Sunday Times reported the vote on Tuesday.", "The vote on Tuesday was reported by The Sunday Times."),
         # A negation before a short word ("act") bears on nothing the source says (BUMP dev reference).
         ("Both girls were sent sexualised messages on Facebook - but police refused to investigate as no offence had been committed.",
          "Young girls were sent sexualised Facebook messages but police didn't act."),

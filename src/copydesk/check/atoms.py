@@ -1,6 +1,6 @@
 """Fact atoms: the checkable parts of a sentence, each with its span.
 
-Numbers with their bounds, years and relative dates, spans of time, quotes and the cue words around
+Numbers with their bounds, years, weekdays and relative dates, spans of time, quotes and the cue words around
 them (quantifiers, hedges, negation, comparisons, reporting verbs, credit lines, vague stand-ins), and
 words that have an opposite ("won" / "lost"), are read by copydesk.facts; names come from an entity
 tagger (spaCy's NER, or capitalised words when none is given). Spans are offsets into the sentence's
@@ -19,7 +19,7 @@ from copydesk.check.entities import CapitalisedTagger, Entity
 
 @dataclass(frozen=True)
 class Atom:
-    kind: str  # number, year, relative_time, duration, quantifier, hedge, negation, comparison, opposable, quote, attribution, credit, name, vague
+    kind: str  # number, year, weekday, relative_time, duration, quantifier, hedge, negation, comparison, opposable, quote, attribution, credit, name, vague
     start: int
     end: int
     text: str
@@ -39,6 +39,7 @@ def extract_atoms(text: str, published: date | None = None, entities: Sequence[E
     quote, or misquote, words that run on into the next sentence."""
     atoms: list[Atom] = [Atom("number", q.start, q.end, q.text, q.value, q.bound) for q in facts.quantities(text)]
     atoms += [_atom("year", f) for f in facts.years_named(text)]
+    atoms += [_atom("weekday", f) for f in facts.weekdays_named(text)]
     atoms += [_atom("relative_time", f) for f in facts.relative_years(text, published)]
     atoms += [_atom("duration", f) for f in facts.durations(text)]
     atoms += [_atom("quantifier", f) for f in facts.quantifiers(text)]

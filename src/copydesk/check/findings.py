@@ -283,6 +283,7 @@ def compare_atoms(
     checked = [a for a in d_atoms if a not in flagged and not _inside(a, flagged)]
     _numbers(checked, s_atoms, source, out, derived)
     _times(checked, s_atoms, near, out, derived, sources)
+    _weekdays(checked, s_atoms, near, out, derived)
     _durations(checked, s_atoms, near, out, derived)
     if not _is_headline(derived):
         _entities(checked, s_atoms, [*sources, *neighbours], source, out, derived, sources)
@@ -380,6 +381,16 @@ def _times(d_atoms, s_atoms, near, out: FindingBuilder, derived: Sentence, sourc
         s = undated_source[0] if undated else s_times[0]
         resolved = f" ({d.atom.value}, from the article's date)" if d.atom.kind == "relative_time" and not undated else ""
         out.add("time_scope_changed", d, s, f"the source dates this {s.atom.text.strip()}; here “{d.atom.text}”{resolved}", derived)
+
+
+def _weekdays(d_atoms, s_atoms, near, out: FindingBuilder, derived: Sentence) -> None:
+    """A weekday the aligned source sentences give as another ("on Monday" for "on Tuesday"), unless a
+    neighbouring sentence gives it."""
+    s_days = _of(s_atoms, "weekday")
+    known = {a.atom.value for a in _of(near, "weekday")}
+    for d in _of(d_atoms, "weekday"):
+        if s_days and d.atom.value not in known:
+            out.add("time_scope_changed", d, s_days[0], f"the source says “{s_days[0].atom.text}”; here “{d.atom.text}”", derived)
 
 
 def _same_span(a: str, b: str) -> bool:
@@ -486,8 +497,8 @@ def _entities(d_atoms, s_atoms, around: Sequence[Sentence], source: SourceView, 
     for d in _of(d_atoms, "name"):
         # "UNK" is a summarizer's unknown-word token. (Nationality words stay names: skipping them lost
         # more true findings than false alarms on the dev splits.)
-        if "unk" in d.atom.value.split():
-            continue
+        if "unk" in d.atom.value.split() or d.atom.value in facts.WEEKDAYS:
+            continue  # a weekday is a date (`_weekdays`), whatever the tagger says
         if cased and not any(c.isupper() for c in d.atom.text):
             continue
         if (renamed := _renamed_person(d, source)) is not None:
