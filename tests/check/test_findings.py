@@ -203,6 +203,9 @@ def test_changed_names_and_flips_are_still_found_beside_a_credit():
         # a word put for its opposite (BUMP dev edits)
         ("Top judge said commercial surrogacy needs to be legalised in Australia.", "Top judge said commercial surrogacy needs to be unlawful in Australia.", "negation_flipped", "unlawful"),
         ("FEMAIL has compiled the best budgeting tips for brides-to-be.", "FEMAIL has compiled the worst budgeting tips for brides-to-be.", "negation_flipped", "worst"),
+        # an age beside a name, though the figure appears elsewhere in the story (BUMP dev edit)
+        ("Abbie Conman, 12, and Kerry Green, 13, were targeted. The man claimed to be 17.",
+         "Abbie Conman, 17, and Kerry Green, 13, were targeted. The man claimed to be 17.", "number_changed", "17"),
         # a weekday the aligned sentence gives as another (BUMP dev edit)
         ("Malaga drew 0-0 with Atletico in the Champions League on Tuesday.", "Malaga drew 0-0 with Atletico in the Champions League on Monday.", "time_scope_changed", "Monday"),
         # a person named by a role the source gives another (BUMP dev edit)

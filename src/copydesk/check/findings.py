@@ -305,8 +305,12 @@ _BELOW = frozenset({"under", "at_most", "up_to", "nearly"})
 
 
 def _counted(atom: Located) -> str | None:
-    """The word a number counts ("1,500 pink balloons" -> "pink", "a five-hour labour" -> "hour")."""
-    m = re.match(r"[\s-]*([A-Za-z]+)", atom.sentence.clean[atom.atom.end :])
+    """The word a number counts ("1,500 pink balloons" -> "pink", "a five-hour labour" -> "hour"); "age" for
+    an age set beside a name ("Abbie Conman, 12, and Kerry Green, 13, were ...")."""
+    text = atom.sentence.clean
+    if re.match(r"\s*[,)]", text[atom.atom.end :]) and re.search(r"[A-Z][\w'’-]*,\s*$", text[: atom.atom.start]):
+        return "age"
+    m = re.match(r"[\s-]*([A-Za-z]+)", text[atom.atom.end :])
     return m.group(1).lower() if m else None
 
 
