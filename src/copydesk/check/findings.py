@@ -51,6 +51,7 @@ ROUNDING_TOLERANCE = 0.12  # a figure with fewer significant digits within 12% i
 NEAR_COPY_SHARE = 0.8  # a derived sentence with this share of its content words in the source is a near copy
 RESPELT_NAME_LETTERS = 5  # a one-word name this long, one slip from a source name, is that name (set by hand)
 NEGATION_SAME_WORDS_SHARE = 0.6  # a negation flip counts only where this share of the words is shared
+OPPOSITE_SAME_WORDS_SHARE = 0.4  # an opposite word (or another's role) counts where this share of the words is shared (set by hand)
 # "allegedly" and "reportedly" both leave the claim to others: one for the other is no change.
 _EQUIVALENT = {"reported": "alleged"}
 
@@ -789,19 +790,24 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     neg_d, neg_s = standing(d_atoms, hedges_d), standing(s_atoms, hedges_s)
     neg_d = _never_said_as_first_time(neg_d, " ".join(s.clean for s in sources))
     neg_s = _never_said_as_first_time(neg_s, derived.clean)
-    if len(sources) != 1 or len(same_words) < NEGATION_SAME_WORDS_SHARE * max(1, len(derived_words)):
-        return
-    if (swapped := _opposed(d_atoms, s_atoms, facts.COUNTERPARTS)) is not None:
+    # Opposite words, and people named by another's role, are rarer evidence than a negation (which most
+    # sentences hold): they are judged against the source sentence that retells most of the derived one,
+    # under a lower bar of shared words.
+    main_atoms = [a for a in s_atoms if a.sentence is main]
+    close_to_main = len(_content(main.clean) & derived_words) >= OPPOSITE_SAME_WORDS_SHARE * max(1, len(derived_words))
+    if close_to_main and (swapped := _opposed(d_atoms, main_atoms, facts.COUNTERPARTS)) is not None:
         d, s = swapped
         out.add("entity_changed", d, s, f"the source says “{s.atom.text}”; here “{d.atom.text}”", derived)
-    flipped, opposed = len(neg_d) % 2 != len(neg_s) % 2, _opposed(d_atoms, s_atoms, facts.OPPOSITES)
-    if flipped and opposed is None:
+    parity_differs = len(neg_d) % 2 != len(neg_s) % 2
+    opposed = _opposed(d_atoms, main_atoms, facts.OPPOSITES) if close_to_main else None
+    if opposed is not None and not parity_differs:  # a negation and an opposite cancel out: "not legal" / "illegal"
+        d, s = opposed
+        out.add("negation_flipped", d, s, f"the source says “{s.atom.text}”; here the opposite, “{d.atom.text}”", derived)
+    elif (parity_differs and opposed is None and len(sources) == 1
+          and len(same_words) >= NEGATION_SAME_WORDS_SHARE * max(1, len(derived_words))):
         d = neg_d[0] if neg_d else None
         s = neg_s[0] if neg_s else None
         out.add("negation_flipped", d, s, "negated in one text and not in the other", derived)
-    elif opposed is not None and not flipped:  # a negation and an opposite cancel out: "not legal" / "illegal"
-        d, s = opposed
-        out.add("negation_flipped", d, s, f"the source says “{s.atom.text}”; here the opposite, “{d.atom.text}”", derived)
 
 
 def _opposed(d_atoms, s_atoms, table: dict[str, frozenset[str]]) -> tuple[Located, Located] | None:
