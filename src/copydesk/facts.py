@@ -565,11 +565,13 @@ def negations(text: str) -> list[Found]:
 
 
 # Words that say the opposite of each other where a retelling keeps the rest ("legalised" / "unlawful", "won" /
-# "lost"), each side's forms together. Written here: no kept package installs WordNet's antonyms offline (nltk
+# "lost"), each side's forms together ("_" joins the words of one form). Written here: no kept package installs WordNet's antonyms offline (nltk
 # and wn download their data). Words with other common senses ("last week", "right", "before" and "after" with
 # the order swapped) are left out.
 _OPPOSITE_FORMS = """
-win wins won winning | lose loses lost losing
+win wins won winning winner winners | lose loses lost losing loser losers
+gain gains gained gaining regain regained | lose loses lost losing
+profit profits | loss losses
 victory victories | defeat defeats defeated
 increase increases increased increasing | decrease decreases decreased decreasing
 rise rises rose risen rising | fall falls fell fallen falling
@@ -577,6 +579,12 @@ highest | lowest
 best | worst
 accept accepts accepted accepting | reject rejects rejected rejecting
 approve approves approved approving | reject rejects rejected rejecting
+accept accepts accepted accepting | turn_down turns_down turned_down turning_down
+join joins joined joining | quit quits
+start starts started starting | finish finishes finished finishing
+convicted | acquitted
+born | died
+higher | lower
 allow allows allowed allowing | ban bans banned banning
 legal legalised legalized lawful | illegal unlawful outlawed
 guilty | innocent
@@ -606,7 +614,7 @@ usual | unusual
 def _opposites(table: str) -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     for line in filter(None, map(str.strip, table.splitlines())):
-        one, other = (set(side.split()) for side in line.split("|"))
+        one, other = ({form.replace("_", " ") for form in side.split()} for side in line.split("|"))
         for words, opposite in ((one, other), (other, one)):
             for word in words:
                 out.setdefault(word, set()).update(opposite)
@@ -629,6 +637,7 @@ grandmother | grandfather
 nephew | niece
 uncle | aunt
 king | queen
+wedding weddings | funeral funerals
 """)
 _OPPOSABLE = re.compile(r"\b(" + "|".join(sorted(OPPOSITES | COUNTERPARTS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
