@@ -37,7 +37,8 @@ from copydesk.trace.signals import (
 # 10: a country and its people are one name ("Spain", "Spanish").
 # 11: a sentence copied out of a longer source unit is aligned with it (and supported where it stands alone);
 # quotes with words left out, "could see", "such as", "the first time" for "never".
-RULES_VERSION = 11
+# 12: words put for their opposites, another's role, weekdays, ages beside a name, vague spans.
+RULES_VERSION = 12
 
 
 def _outlet_names(article: LibraryArticle | Document) -> list[str]:
