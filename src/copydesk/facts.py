@@ -333,27 +333,26 @@ _BRACKET_TOKEN = re.compile(r"-[LR][RSC]B-")
 COPIED_STRETCH_MIN_WORDS = 5  # shorter word-for-word runs are common phrases, not a copied sentence (set by hand)
 
 
-@lru_cache(maxsize=4096)  # the aligner looks for every derived sentence in every source sentence
-def _letters(text: str) -> tuple[str, tuple[int, ...]]:
+@lru_cache(maxsize=4096)
+def letters(text: str) -> tuple[str, tuple[int, ...]]:
     """The lower-cased letters and digits of `text`, and where each one stands in it."""
     text = _BRACKET_TOKEN.sub(lambda m: " " * len(m.group()), text)
     kept = [(k, c) for k, c in enumerate(text.lower()) if c.isalnum()]
     return "".join(c for _, c in kept), tuple(k for k, _ in kept)
 
 
-@lru_cache(maxsize=4096)
-def _copy_key(derived: str) -> str:
-    """What `copied_stretch` looks for: the sentence's letters, or nothing when it is too short."""
+def copy_key(derived: str) -> str:
+    """What `copied_stretch` looks for in the source's `letters`: the sentence's, or nothing when it is too short."""
     words = sum(any(c.isalnum() for c in word) for word in derived.split())
-    return _letters(derived)[0] if words >= COPIED_STRETCH_MIN_WORDS else ""
+    return letters(derived)[0] if words >= COPIED_STRETCH_MIN_WORDS else ""
 
 
 def copied_stretch(derived: str, source: str) -> tuple[int, int] | None:
     """Where `derived` stands word for word in `source` (its characters there), whatever the spacing, marks and
     case ("has n't" / "hasn't", "( left )" / "(left)"), if it has at least COPIED_STRETCH_MIN_WORDS words: a
     sentence copied out of a longer unit, as when a crawl glued a caption to the sentence after it."""
-    wanted = _copy_key(derived)
-    text, where = _letters(source)
+    wanted = copy_key(derived)
+    text, where = letters(source)
     found = text.find(wanted) if wanted else -1
     if found < 0:
         return None

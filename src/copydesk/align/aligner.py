@@ -133,10 +133,13 @@ def align(
     if not derived or not source:
         return ()
     d, s, near = _prepare(derived, source, embedder)
+    source_letters = [facts.letters(unit.clean)[0] for unit in source]
     links: dict[int, Alignment] = {}
     for i in range(len(derived)):
         link = _best_link(i, near.index[i], near.cosine[i], d, s, settings)
-        holding = [j for j, unit in enumerate(source) if facts.copied_stretch(derived[i].clean, unit.clean)]
+        key = facts.copy_key(derived[i].clean)
+        holding = [j for j, text in enumerate(source_letters)
+                   if key and key in text and facts.copied_stretch(derived[i].clean, source[j].clean)]
         if holding and (link is None or link.source not in [(j,) for j in holding]):
             link = _copy_link(i, holding[0], d, s, settings)
         if link is not None:
