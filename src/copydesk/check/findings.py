@@ -305,6 +305,9 @@ _ABOVE = frozenset({"over", "at_least"})
 _BELOW = frozenset({"under", "at_most", "up_to", "nearly"})
 
 
+_ONLY = re.compile(r"\b(?:only|just)\s+$", re.IGNORECASE)
+
+
 def _counted(atom: Located) -> str | None:
     """The word a number counts ("1,500 pink balloons" -> "pink", "a five-hour labour" -> "hour"); "age" for
     an age set beside a name ("Abbie Conman, 12, and Kerry Green, 13, were ...")."""
@@ -325,6 +328,9 @@ def _numbers(d_atoms, s_atoms, source: SourceView, out: FindingBuilder, derived:
             # A bound that changes the claim ("up to 5m" -> "5m"); an approximation dropped or added
             # ("nearly five per cent", "around 3pm") changes nothing a reader acts on.
             bounds = {_bound(match), _bound(d)}
+            exact = d if _bound(d) == "exact" else match
+            if bounds & _BELOW and _ONLY.search(exact.sentence.clean[: exact.atom.start]):
+                continue  # "only 44 per cent" says "no more than 44 per cent"
             if len(bounds) == 2 and "exact" in bounds and not bounds & _APPROXIMATE:
                 out.add("number_changed", d, match, f"the source says “{match.atom.text}”; here “{d.atom.text}”", derived)
             # The figure kept, but put on its other side ("over 30,000" -> "close to 30,000").
