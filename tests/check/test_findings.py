@@ -272,6 +272,9 @@ def test_a_quote_cut_from_a_longer_one_and_changed_is_altered_not_made_up():
         ("A man and a woman were arrested at the scene on Friday.", "A woman was arrested at the scene with a man on Friday."),
         # "only" a figure says no more than it (FRANK valid, factual)
         ("No more than 44 per cent of her Twitter fans are real people.", "Only 44 per cent of her Twitter fans are real people."),
+        # A copied stretch keeps its own negations; one after it negates something else (FRANK valid, factual)
+        ("Liverpool boss Brendan Rodgers hasn't disciplined Sterling or Ibe for the incident Ibe trained on Friday but neither will be disciplined.",
+         "brendan rodgers has n't disciplined sterling or ibe for the incident ."),
         # A weekday that is part of a name is no date
         ("The Sunday Times reported the vote on Tuesday.", "The vote on Tuesday was reported by The Sunday Times."),
         # A negation before a short word ("act") bears on nothing the source says (BUMP dev reference).

@@ -796,6 +796,11 @@ def _classes(d_atoms, s_atoms, group_atoms, out: FindingBuilder, derived: Senten
     neg_d, neg_s = standing(d_atoms, hedges_d), standing(s_atoms, hedges_s)
     neg_d = _never_said_as_first_time(neg_d, " ".join(s.clean for s in sources))
     neg_s = _never_said_as_first_time(neg_s, derived.clean)
+    # A sentence copied word for word out of a longer one keeps every negation of the stretch it copies;
+    # one after the stretch negates something else ("... hasn't disciplined Sterling or Ibe for the incident"
+    # cut from "... but neither will be disciplined").
+    if len(sources) == 1 and (stretch := facts.copied_stretch(derived.clean, sources[0].clean)) is not None:
+        neg_s = [a for a in neg_s if a.atom.start < stretch[1]]
     # Opposite words, and people named by another's role, are rarer evidence than a negation (which most
     # sentences hold): they are judged against the source sentence that retells most of the derived one,
     # under a lower bar of shared words.
