@@ -638,12 +638,32 @@ uncle | aunt
 king | queen
 wedding weddings | funeral funerals
 """)
-_OPPOSABLE = re.compile(r"\b(" + "|".join(sorted(OPPOSITES | COUNTERPARTS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# Each form by its first word, longest first. Looked up word by word: one regular expression of all the
+# forms took 60 µs a sentence, the costliest of the claim check's finders.
+def _by_first_word(forms: set[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for form in sorted(forms, key=len, reverse=True):
+        out.setdefault(form.split()[0], []).append(form)
+    return out
+
+
+_OPPOSABLE_BY_FIRST = _by_first_word(OPPOSITES.keys() | COUNTERPARTS.keys())
+_LETTER_RUN = re.compile(r"[A-Za-z]+")
 
 
 def opposable_words(text: str) -> list[Found]:
-    """Words of OPPOSITES and COUNTERPARTS ("won", "illegal", "daughter"), lower-cased as the value."""
-    return _spans(_OPPOSABLE, text, lambda m: m.group().lower())
+    """Words of OPPOSITES and COUNTERPARTS ("won", "turned down", "daughter"), lower-cased as the value."""
+    found: list[Found] = []
+    lowered = text.lower()
+    for m in _LETTER_RUN.finditer(lowered):
+        if found and m.start() < found[-1].end:
+            continue  # inside a form already found ("down" of "turned down")
+        for form in _OPPOSABLE_BY_FIRST.get(m.group(), ()):
+            end = m.start() + len(form)
+            if lowered.startswith(form, m.start()) and not (end < len(text) and text[end].isalnum()):
+                found.append(Found(m.start(), end, text[m.start() : end], form))
+                break
+    return found
 
 
 # "the first time we have bred a lamb as large" says "we had never before bred a lamb so large".

@@ -125,8 +125,8 @@ def _stands_alone(unit: int, stretch: tuple[int, int], source: SegmentedDocument
     """Does a stretch copied out of source sentence `unit` stand there as a sentence of its own: it opens the
     unit, follows a full stop, or opens on a capital that starts no name ("... a colleague The cost of divorce
     ...", not "Police do not believe Smith killed ..."), ends the unit or comes before a full stop or a
-    capital that starts no name ("... star Marcus" is cut from "Marcus Rojo"), and is not someone's words
-    inside a quotation?"""
+    capital that continues no name ("... star Marcus" is cut from "Marcus Rojo"), and is not someone's
+    words inside a quotation?"""
     text, (start, end) = source.sentences[unit].clean, stretch
     atoms = view.atoms[unit]
     before, after = text[:start].rstrip(" \"'“”‘’(["), text[end:].lstrip(" \"'“”‘’)]")
