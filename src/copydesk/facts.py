@@ -564,9 +564,9 @@ def negations(text: str) -> list[Found]:
 
 
 # Words that say the opposite of each other where a retelling keeps the rest ("legalised" / "unlawful", "won" /
-# "lost"), each side's forms together ("_" joins the words of one form). Written here: no kept package installs WordNet's antonyms offline (nltk
-# and wn download their data). Words with other common senses ("last week", "right", "before" and "after" with
-# the order swapped) are left out.
+# "lost"), each side's forms together ("_" joins the words of one form). Written here: no kept package
+# installs WordNet's antonyms offline (nltk and wn download their data). Words with other common senses
+# ("last week", "right", "before" and "after" with the order swapped) are left out.
 _OPPOSITE_FORMS = """
 win wins won winning winner winners | lose loses lost losing loser losers
 gain gains gained gaining regain regained | lose loses lost losing
@@ -621,7 +621,8 @@ def _opposites(table: str) -> dict[str, frozenset[str]]:
 
 
 OPPOSITES = _opposites(_OPPOSITE_FORMS)
-# People named by a role the other text gives someone else ("her son" / "her daughter"): another person.
+# People named by a role the other text gives someone else ("her son" / "her daughter"): another person; and
+# one family event for another.
 COUNTERPARTS = _opposites("""
 son sons | daughter daughters
 husband husbands | wife wives
@@ -638,8 +639,8 @@ uncle | aunt
 king | queen
 wedding weddings | funeral funerals
 """)
-# Each form by its first word, longest first. Looked up word by word: one regular expression of all the
-# forms took 60 µs a sentence, the costliest of the claim check's finders.
+
+
 def _by_first_word(forms: set[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for form in sorted(forms, key=len, reverse=True):
@@ -647,6 +648,8 @@ def _by_first_word(forms: set[str]) -> dict[str, list[str]]:
     return out
 
 
+# Each form by its first word, longest first. Looked up word by word: one regular expression of all the
+# forms took 60 µs a sentence, the costliest of the claim check's finders.
 _OPPOSABLE_BY_FIRST = _by_first_word(OPPOSITES.keys() | COUNTERPARTS.keys())
 _LETTER_RUN = re.compile(r"[A-Za-z]+")
 

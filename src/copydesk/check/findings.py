@@ -851,7 +851,7 @@ def _bears_on_shared(qualifier: Located, shared: set[str]) -> bool:
     clause = re.split(r"[.;:!?]", text[qualifier.atom.end :], maxsplit=1)[0]
     following = _WORD.findall(clause.lower())
     words = [w for w in following if len(w) > 3][:3]
-    if not any(w not in STOPWORDS for w in following):  # only a clause that ends here reads back: "didn't act" is no evidence either way
+    if not any(w not in STOPWORDS for w in following):  # the clause ends here ("didn't act" does not)
         words = [w for w in _WORD.findall(text[: qualifier.atom.start].lower()) if len(w) > 3][-3:]
     return any(w in shared and w not in STOPWORDS for w in words)
 
