@@ -137,9 +137,9 @@ def align(
     links: dict[int, Alignment] = {}
     for i in range(len(derived)):
         link = _best_link(i, near.index[i], near.cosine[i], d, s, settings)
-        key = facts.copy_key(derived[i].clean)
+        key = facts.copy_key(derived[i].clean)  # empty for a sentence too short to be a copied one
         holding = [j for j, text in enumerate(source_letters)
-                   if key and key in text and facts.copied_stretch(derived[i].clean, source[j].clean)]
+                   if key in text and facts.copied_stretch(derived[i].clean, source[j].clean)] if key else []
         if holding and (link is None or link.source not in [(j,) for j in holding]):
             link = _copy_link(i, holding[0], d, s, settings)
         if link is not None:

@@ -620,18 +620,18 @@ def _elided(quoted: str, source_quote: str) -> bool:
     """Is a derived quote the source's with words left out, and nothing else: "education should be open to all,
     not just those who can afford it" for "NUS really believes education should be open to all and not just
     ...", in at most ELIDED_QUOTE_RUNS stretches? Not when a word left out negates, hedges, counts or compares."""
-    words, kept, runs, dropped = quoted.split(), 0, 0, []
+    words, kept, runs, gone, in_run = quoted.split(), 0, 0, [], False
     for word in source_quote.split():
         if kept < len(words) and word == words[kept]:
-            runs += not kept or bool(dropped and dropped[-1] is not None)
-            kept += 1
-            dropped.append(None)
+            runs += not in_run  # a kept word after a left-out one starts a stretch
+            kept, in_run = kept + 1, True
         else:
-            dropped.append(word)
-    gone = " ".join(w for w in dropped if w is not None)
+            gone.append(word)
+            in_run = False
     if kept < len(words) or runs > ELIDED_QUOTE_RUNS:
         return False
-    return not any(find(gone) for find in (facts.negations, facts.hedges, facts.quantifiers, facts.comparisons, facts.quantities))
+    left_out = " ".join(gone)
+    return not any(find(left_out) for find in (facts.negations, facts.hedges, facts.quantifiers, facts.comparisons, facts.quantities))
 
 
 def _ratio_bound(matcher: SequenceMatcher, cut: bool) -> float:
